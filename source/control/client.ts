@@ -1,0 +1,11 @@
+// What a console (TUI, attach, ctl) holds of an engine: a stream of snapshots and a way to send commands.
+import type { Command, CommandResult, EngineEvent, Snapshot } from './protocol.ts';
+
+export interface EngineClient {
+  /** Called with each coalesced snapshot (at most ~15 a second). Returns an unsubscribe. */
+  onSnapshot(listener: (snapshot: Snapshot) => void): () => void;
+  onEvent(listener: (event: EngineEvent) => void): () => void;
+  send(command: Command): Promise<CommandResult>;
+  /** Close the connection; for an embedded engine this also stops it cleanly. */
+  close(): Promise<void>;
+}

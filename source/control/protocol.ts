@@ -1,0 +1,148 @@
+// The engine ⇄ console protocol: snapshots flow out, commands flow in. The only thing the UI knows of the engine.
+export type Mode = 'paper' | 'live';
+export type TradingState = 'ACTIVE' | 'REDUCING' | 'HALTED';
+export type StrategyState = 'RUNNING' | 'PAUSED' | 'REDUCING' | 'HALTED';
+export type Severity = 'info' | 'warning' | 'critical';
+
+export interface VenueHealth {
+  name: string;
+  connected: boolean;
+  /** Age of the newest market data from this venue, ms. */
+  dataAgeMs: number;
+}
+
+export interface StrategyRow {
+  name: string;
+  venues: string[];
+  symbol: string;
+  mode: Mode;
+  state: StrategyState;
+  /** Decimal string, quote currency. */
+  netPnl: string;
+  trades: number;
+  /** Why it is not trading right now, e.g. "edge 1.2 bp < 19.0 bp needed"; null when acting. */
+  idleReason: string | null;
+}
+
+export interface PositionRow {
+  venue: string;
+  symbol: string;
+  /** Signed size, decimal string. */
+  qty: string;
+  entry: string;
+  mark: string;
+  unrealized: string;
+  realized: string;
+  fees: string;
+  funding: string;
+}
+
+export interface ExposureRow {
+  asset: string;
+  /** Net signed size across venues. */
+  net: string;
+  /** Sum of absolute sizes. */
+  gross: string;
+  /** Net notional in quote. */
+  netNotional: string;
+}
+
+export interface VenueQuote {
+  venue: string;
+  bid: number;
+  ask: number;
+  ageMs: number;
+  /** "default" fee rates from the market, or the "account"'s real ones. */
+  feeSource: 'default' | 'account';
+}
+
+export interface SpreadRow {
+  /** Base asset, e.g. "BTC". */
+  asset: string;
+  quotes: VenueQuote[];
+  /** Best cross-venue gross spread in bps (rich bid over cheap ask); negative when none. */
+  grossBps: number;
+  /** Gross minus the round trip's fees in bps. */
+  netBps: number;
+  /** e.g. "buy hyperliquid / sell binance". */
+  direction: string;
+}
+
+export interface SignalRow {
+  model: string;
+  symbol: string;
+  /** Predicted move in bps over the model's horizon. */
+  prediction: number;
+  /** 0..1 */
+  confidence: number;
+  version: string;
+  ageMs: number;
+  drift: boolean;
+}
+
+export interface PnlView {
+  start: string;
+  equity: string;
+  realized: string;
+  unrealized: string;
+  fees: string;
+  funding: string;
+  net: string;
+  drawdown: string;
+  maxDrawdown: string;
+  /** Equity samples, oldest first, for the chart (floats: display only). */
+  curve: number[];
+  /** The break-even line: start equity. */
+  breakEven: number;
+}
+
+export interface AlertRow {
+  id: number;
+  ts: number;
+  severity: Severity;
+  /** What raised it: a venue, a strategy, "risk", "integrity". */
+  source: string;
+  message: string;
+}
+
+export interface Snapshot {
+  seq: number;
+  ts: number;
+  mode: Mode;
+  state: TradingState;
+  /** Live orders are allowed at all (--live). */
+  liveAllowed: boolean;
+  openOrders: number;
+  fills: number;
+  venues: VenueHealth[];
+  strategies: StrategyRow[];
+  positions: PositionRow[];
+  exposure: ExposureRow[];
+  spreads: SpreadRow[];
+  signals: SignalRow[];
+  pnl: PnlView;
+  /** Newest first. */
+  alerts: AlertRow[];
+}
+
+export type Command =
+  | { type: 'pause'; strategy: string }
+  | { type: 'resume'; strategy: string }
+  | { type: 'promote'; strategy: string; confirm?: string }
+  | { type: 'demote'; strategy: string }
+  | { type: 'kill' }
+  | { type: 'rearm' }
+  | { type: 'status' }
+  | { type: 'quit' };
+
+export interface CommandResult {
+  ok: boolean;
+  message: string;
+}
+
+/** One line per thing that happened, for headless output and logs. */
+export type EngineEvent =
+  | { type: 'fill'; ts: number; venue: string; symbol: string; side: 'buy' | 'sell'; qty: string; price: string; fee: string; liquidity: 'maker' | 'taker'; strategy: string }
+  | { type: 'funding'; ts: number; venue: string; symbol: string; amount: string; rate: string }
+  | { type: 'alert'; ts: number; severity: Severity; source: string; message: string }
+  | { type: 'state'; ts: number; scope: string; from: string; to: string; reason: string };
