@@ -1,0 +1,65 @@
+// Orders, fills and funding payments: the domain records that flow from execution to the ledger.
+import type { Fixed } from './money.ts';
+
+export type Side = 'buy' | 'sell';
+export type Liquidity = 'maker' | 'taker';
+export type TimeInForce = 'IOC' | 'GTC';
+export type OrderStatus = 'pending' | 'open' | 'partially_filled' | 'filled' | 'cancelled' | 'rejected';
+
+export interface OrderRequest {
+  clientOrderId: string;
+  strategy: string;
+  venue: string;
+  symbol: string;
+  side: Side;
+  /** Base amount on the venue's step. */
+  qty: number;
+  /** Limit price on the venue's grid; for IOC the worst price accepted (the slippage cap). */
+  price: number;
+  tif: TimeInForce;
+  reduceOnly: boolean;
+  /** The price the strategy decided at, for slippage accounting. */
+  decisionPrice: number;
+  /** Why: "open", "close", "hedge", "unwind", "flatten". */
+  tag: string;
+}
+
+export interface OrderUpdate {
+  clientOrderId: string;
+  status: OrderStatus;
+  filledQty: number;
+  ts: number;
+  reason?: string;
+}
+
+export interface Fill {
+  ts: number;
+  venue: string;
+  symbol: string;
+  side: Side;
+  qty: Fixed;
+  price: Fixed;
+  /** Positive when paid, negative when rebated; in feeCurrency. */
+  fee: Fixed;
+  feeCurrency: string;
+  liquidity: Liquidity;
+  orderId: string;
+  strategy: string;
+}
+
+export interface FundingPayment {
+  ts: number;
+  venue: string;
+  symbol: string;
+  strategy: string;
+  /** Signed: positive received, negative paid; in the quote currency. */
+  amount: Fixed;
+  rate: Fixed;
+  /** Position size it was charged on. */
+  qty: Fixed;
+  markPrice: Fixed;
+}
+
+export function isTerminal(status: OrderStatus): boolean {
+  return status === 'filled' || status === 'cancelled' || status === 'rejected';
+}
