@@ -1,0 +1,26 @@
+// The engine's thread: renders never delay it, and commands (the kill switch above all) reach it directly.
+import { parentPort, workerData } from 'node:worker_threads';
+import { EngineHost } from '../engine/host.ts';
+import type { EngineWorkerData, FromEngine, ToEngine } from './worker-messages.ts';
+
+const port = parentPort!;
+const post = (m: FromEngine) => port.postMessage(m);
+const data = workerData as EngineWorkerData;
+
+try {
+  const host = await EngineHost.create(data.options);
+  host.onSnapshot((snapshot) => post({ type: 'snapshot', snapshot }));
+  host.onEvent((event) => post({ type: 'event', event }));
+  port.on('message', async (m: ToEngine) => {
+    if (m.type === 'command') post({ type: 'result', id: m.id, result: host.command(m.command) });
+    else if (m.type === 'stop') {
+      await host.stop();
+      post({ type: 'stopped' });
+      port.close();
+    }
+  });
+  host.start();
+  post({ type: 'ready' });
+} catch (e) {
+  post({ type: 'fatal', message: (e as Error).message });
+}

@@ -1,0 +1,76 @@
+// Wiring: a profile becomes a market feed, venues, strategies, a journal and an engine.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Clock } from '../core/clock.ts';
+import { SimMarket } from '../../gateways/sim/market.ts';
+import { PaperVenue } from '../../gateways/paper/paper-venue.ts';
+import { CrossVenueArb } from '../../strategies/cross-venue-arb/cross-venue-arb.ts';
+import { Journal, readJournal } from '../../state/journal.ts';
+import type { Mode } from '../control/protocol.ts';
+import type { Profile } from './config.ts';
+import { Engine, key } from './engine.ts';
+
+export interface DeskOptions {
+  profile: Profile;
+  clock: Clock;
+  /** Where this mode's journal lives (a folder). */
+  storeDir: string;
+  mode: Mode;
+  liveAllowed: boolean;
+  seed?: number;
+  updatesPerSecond?: number;
+  startTs: number;
+  halted?: boolean;
+  fsync?: 'every' | 'none';
+  onKillStateChange?: (halted: boolean) => void;
+}
+
+export interface Desk {
+  engine: Engine;
+  market: SimMarket;
+  journal: Journal;
+}
+
+export function buildDesk(o: DeskOptions): Desk {
+  const p = o.profile;
+  const market = new SimMarket({
+    seed: o.seed ?? p.market.seed,
+    assets: p.market.assets,
+    updatesPerSecond: o.updatesPerSecond ?? p.market.updatesPerSecond,
+    startTs: o.startTs,
+  });
+  const instruments = market.instruments.filter((i) => p.venues[i.venue]);
+  let engine: Engine | undefined;
+  const venues = Object.entries(p.venues).map(
+    ([name, v]) =>
+      new PaperVenue({
+        name,
+        latencyMs: v.latencyMs,
+        instruments: instruments.filter((i) => i.venue === name),
+        book: (symbol) => engine?.books.get(key(name, symbol)),
+      }),
+  );
+  const strategies = p.strategies.map(
+    (s) => new CrossVenueArb({ ...s, legs: [s.legs[0], s.legs[1]] }),
+  );
+  mkdirSync(o.storeDir, { recursive: true });
+  const journalFile = join(o.storeDir, 'journal.ndjson');
+  const existing = readJournal(journalFile);
+  const journal = new Journal(journalFile, { fsync: o.fsync ?? (o.mode === 'live' ? 'every' : 'none') });
+  engine = new Engine({
+    clock: o.clock,
+    mode: o.mode,
+    liveAllowed: o.liveAllowed,
+    instruments,
+    venues,
+    strategies,
+    journal,
+    startBalances: p.startBalances,
+    risk: p.risk,
+    staleAfterMs: p.staleAfterMs,
+    halted: o.halted,
+    onKillStateChange: o.onKillStateChange,
+  });
+  engine.restore(existing);
+  return { engine, market, journal };
+}

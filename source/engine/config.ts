@@ -1,0 +1,100 @@
+// The profile: what the engine trades, where, with which limits. Validated; a bad file names the field.
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+const decimalString = z.string().regex(/^\d+(\.\d+)?$/, 'a decimal string like "10000"');
+
+const legSchema = z.object({ venue: z.string().min(1), symbol: z.string().min(1) }).strict();
+
+const arbSchema = z
+  .object({
+    kind: z.literal('cross-venue-arb'),
+    name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and dashes'),
+    asset: z.string().min(1),
+    legs: z.tuple([legSchema, legSchema]),
+    marginBps: z.number().min(0).max(1000).default(2),
+    closeAtBps: z.number().min(-100).max(100).default(-1),
+    slippageBps: z.number().min(0).max(100).default(2),
+    maxEntryNotional: z.number().positive().default(5_000),
+    maxPositionNotional: z.number().positive().default(20_000),
+    maxHoldMs: z.number().int().positive().default(15 * 60_000),
+  })
+  .strict();
+
+export const profileSchema = z
+  .object({
+    profile: z.string().min(1),
+    market: z
+      .object({
+        kind: z.literal('sim'),
+        seed: z.number().int().min(0).default(1),
+        updatesPerSecond: z.number().min(1).max(100_000).default(200),
+        assets: z.array(z.string().min(1)).min(1).default(['BTC', 'ETH', 'SOL']),
+      })
+      .strict(),
+    venues: z.record(z.string(), z.object({ latencyMs: z.number().min(0).max(10_000) }).strict()),
+    startBalances: z.array(z.object({ venue: z.string(), currency: z.string(), amount: decimalString }).strict()).min(1),
+    strategies: z.array(arbSchema),
+    risk: z
+      .object({ maxOrderNotional: z.number().positive().default(10_000), maxPositionNotional: z.number().positive().default(25_000) })
+      .strict()
+      .default({}),
+    staleAfterMs: z.number().int().positive().default(5_000),
+  })
+  .strict();
+
+export type Profile = z.infer<typeof profileSchema>;
+export type ArbStrategyConfig = z.infer<typeof arbSchema>;
+
+export function demoProfile(): Profile {
+  const assets = ['BTC', 'ETH', 'SOL'];
+  return profileSchema.parse({
+    profile: 'demo',
+    market: { kind: 'sim', seed: 1, updatesPerSecond: 200, assets },
+    venues: { binance: { latencyMs: 25 }, hyperliquid: { latencyMs: 60 } },
+    startBalances: [
+      { venue: 'binance', currency: 'USDT', amount: '50000' },
+      { venue: 'hyperliquid', currency: 'USDC', amount: '50000' },
+    ],
+    strategies: assets.map((asset) => ({
+      kind: 'cross-venue-arb',
+      name: `arb-${asset.toLowerCase()}`,
+      asset,
+      legs: [
+        { venue: 'binance', symbol: `${asset}/USDT:USDT` },
+        { venue: 'hyperliquid', symbol: `${asset}/USDC:USDC` },
+      ],
+    })),
+  });
+}
+
+export class ConfigError extends Error {}
+
+/** Read and validate a profile; throws ConfigError naming the file and the field. */
+export function loadProfile(file: string): Profile {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ConfigError(`config ${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new ConfigError(`config ${file}: not valid JSON (${(e as Error).message})`);
+  }
+  const result = profileSchema.safeParse(raw);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const field = issue.path.length ? issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : p)).join('.').replace(/\.\[/g, '[') : '(top level)';
+    throw new ConfigError(`config ${file}: field ${field}: ${issue.message}`);
+  }
+  const profile = result.data;
+  for (const [i, s] of profile.strategies.entries()) {
+    for (const leg of s.legs) {
+      if (!profile.venues[leg.venue]) throw new ConfigError(`config ${file}: field strategies[${i}].legs: venue "${leg.venue}" is not in venues`);
+    }
+  }
+  return profile;
+}

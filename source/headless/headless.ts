@@ -1,0 +1,47 @@
+// The engine without a screen: status lines on a timer, one line per event, clean stop on signals.
+import { EngineHost, type HostOptions } from '../engine/host.ts';
+import { eventText, statusOf, statusText } from './lines.ts';
+
+export interface HeadlessOptions extends HostOptions {
+  json: boolean;
+  statusEverySec: number;
+  durationSec?: number;
+  out?: (line: string) => void;
+}
+
+export async function runHeadless(o: HeadlessOptions): Promise<number> {
+  const out = o.out ?? ((line: string) => process.stdout.write(line + '\n'));
+  const host = await EngineHost.create(o);
+  host.onEvent((e) => out(o.json ? JSON.stringify(e) : eventText(e)));
+  const status = () => {
+    const line = statusOf(host.snapshot());
+    out(o.json ? JSON.stringify(line) : statusText(line));
+  };
+  host.start();
+  status();
+  const timer = setInterval(status, Math.max(0.1, o.statusEverySec) * 1000);
+
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = async (why: string) => {
+      if (stopping) return;
+      stopping = true;
+      clearInterval(timer);
+      if (durationTimer) clearTimeout(durationTimer);
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+      process.off('SIGUSR1', onKill);
+      await host.stop();
+      status();
+      out(o.json ? JSON.stringify({ type: 'stopped', reason: why }) : `STOPPED (${why})`);
+      resolve(0);
+    };
+    const onInt = () => void stop('SIGINT');
+    const onTerm = () => void stop('SIGTERM');
+    const onKill = () => void host.command({ type: 'kill' });
+    process.on('SIGINT', onInt);
+    process.on('SIGTERM', onTerm);
+    process.on('SIGUSR1', onKill);
+    const durationTimer = o.durationSec !== undefined ? setTimeout(() => void stop('duration'), o.durationSec * 1000) : null;
+  });
+}
