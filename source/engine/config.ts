@@ -29,6 +29,8 @@ export const profileSchema = z
         kind: z.literal('sim'),
         seed: z.number().int().min(0).default(1),
         updatesPerSecond: z.number().min(1).max(100_000).default(200),
+        /** Simulated seconds per wall-clock second when running live (the demo runs faster than life). */
+        speed: z.number().min(0.1).max(1000).default(1),
         assets: z.array(z.string().min(1)).min(1).default(['BTC', 'ETH', 'SOL']),
       })
       .strict(),
@@ -50,7 +52,8 @@ export function demoProfile(): Profile {
   const assets = ['BTC', 'ETH', 'SOL'];
   return profileSchema.parse({
     profile: 'demo',
-    market: { kind: 'sim', seed: 1, updatesPerSecond: 200, assets },
+    // Ten simulated seconds a second: dislocations worth trading come every few seconds, not minutes.
+    market: { kind: 'sim', seed: 1, updatesPerSecond: 100, speed: 10, assets },
     venues: { binance: { latencyMs: 25 }, hyperliquid: { latencyMs: 60 } },
     startBalances: [
       { venue: 'binance', currency: 'USDT', amount: '50000' },

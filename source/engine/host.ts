@@ -1,6 +1,6 @@
 // The engine running on wall-clock time: pumps the market feed, emits coalesced snapshots, takes commands.
 import { join } from 'node:path';
-import { WallClock } from '../core/clock.ts';
+import { SimClock } from '../core/clock.ts';
 import type { MarketEvent } from '../core/market-events.ts';
 import { StateStore } from '../../state/store.ts';
 import type { Command, CommandResult, EngineEvent, Mode, Snapshot } from '../control/protocol.ts';
@@ -29,9 +29,14 @@ export class EngineHost {
   private readonly eventListeners = new Set<(e: EngineEvent) => void>();
   private stopped = false;
 
+  private readonly wallStart = Date.now();
+
   private constructor(
     readonly desk: Desk,
     readonly store: StateStore,
+    private readonly clock: SimClock,
+    private readonly simStart: number,
+    private readonly speed: number,
     private readonly snapshotHz: number,
   ) {
     desk.engine.on((e) => {
@@ -42,19 +47,21 @@ export class EngineHost {
   static async create(o: HostOptions): Promise<EngineHost> {
     const storeDir = join(o.dataDir, o.mode);
     const store = await StateStore.open(join(storeDir, 'state.json'));
+    const startTs = Date.now();
+    const clock = new SimClock(startTs);
     const desk = buildDesk({
       profile: o.profile,
-      clock: new WallClock(),
+      clock,
       storeDir,
       mode: o.mode,
       liveAllowed: o.liveAllowed,
       seed: o.seed,
-      startTs: Date.now(),
+      startTs,
       halted: store.data.halted,
       onKillStateChange: (halted) => void store.update((s) => void (s.halted = halted)),
     });
     if (store.data.halted) desk.engine.alert('critical', 'engine', 'started HALTED: the kill switch was engaged before the restart; R or ctl rearm to trade');
-    return new EngineHost(desk, store, o.snapshotHz ?? 15);
+    return new EngineHost(desk, store, clock, startTs, o.profile.market.speed, o.snapshotHz ?? 15);
   }
 
   get engine() {
@@ -62,18 +69,26 @@ export class EngineHost {
   }
 
   start(): void {
-    this.pump = setInterval(() => this.step(Date.now()), PUMP_MS);
+    this.pump = setInterval(() => this.step(), PUMP_MS);
     this.ticker = setInterval(() => this.publish(), Math.round(1000 / this.snapshotHz));
   }
 
-  /** Feed every market event due by `now` into the engine. */
-  step(now: number): void {
+  /** The market's time now: wall time scaled by the profile's speed. */
+  private simNow(): number {
+    return this.simStart + Math.floor((Date.now() - this.wallStart) * this.speed);
+  }
+
+  /** Feed every market event due by now into the engine. */
+  step(): void {
     const { market, engine } = this.desk;
+    const now = this.simNow();
     if (this.pending === null) this.pending = market.next();
     while (this.pending.ts <= now) {
+      this.clock.advanceTo(this.pending.ts);
       engine.onMarket(this.pending);
       this.pending = market.next();
     }
+    this.clock.advanceTo(now);
     engine.advance(now);
   }
 
@@ -101,7 +116,7 @@ export class EngineHost {
   command(cmd: Command): CommandResult {
     const result = this.desk.engine.command(cmd);
     // A command's effect shows at once, not at the next tick.
-    this.step(Date.now());
+    this.step();
     this.publish();
     return result;
   }
@@ -117,7 +132,8 @@ export class EngineHost {
     const deadline = Date.now() + 2_000;
     while (engine.orders.openCount > 0 && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, PUMP_MS));
-      engine.advance(Date.now());
+      this.clock.advanceTo(this.simNow());
+      engine.advance(this.clock.now());
     }
     if (engine.orders.openCount > 0) engine.alert('warning', 'engine', `${engine.orders.openCount} order(s) still open at shutdown`);
     journal.close();

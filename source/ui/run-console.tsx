@@ -1,0 +1,111 @@
+// Runs the console full screen on a terminal until the operator confirms quit, then stops the engine.
+import { render, type Instance } from 'ink';
+import type { ReactElement } from 'react';
+import type { EngineClient } from '../control/client.ts';
+import type { Snapshot } from '../control/protocol.ts';
+import { App } from './App.tsx';
+import { createConsoleStore } from './store.ts';
+
+export interface RunConsoleOptions {
+  stdout?: NodeJS.WriteStream;
+  stdin?: NodeJS.ReadStream;
+}
+
+const ENTER_ALTERNATE_SCREEN = '\x1b[?1049h';
+const LEAVE_ALTERNATE_SCREEN = '\x1b[?1049l';
+/** Ink's maxFps throttles only the terminal write, so snapshots are thinned before they reach React. */
+const FRAMES_PER_SECOND = 15;
+
+export async function runConsole(client: EngineClient, opts: RunConsoleOptions = {}): Promise<void> {
+  const stdout = opts.stdout ?? process.stdout;
+  const stdin = opts.stdin ?? process.stdin;
+  const store = createConsoleStore();
+  const size = (): { columns: number; rows: number } => ({ columns: stdout.columns || 80, rows: stdout.rows || 24 });
+
+  let screenRestored = false;
+  const restoreScreen = (): void => {
+    if (screenRestored) return;
+    screenRestored = true;
+    stdout.write(LEAVE_ALTERNATE_SCREEN);
+  };
+  // A crash must not leave the operator's terminal on the alternate screen.
+  process.once('exit', restoreScreen);
+  stdout.write(ENTER_ALTERNATE_SCREEN);
+
+  const snapshots = latestAtMost(FRAMES_PER_SECOND, (snapshot: Snapshot) => store.getState().receive(snapshot));
+  const unsubscribe = client.onSnapshot(snapshots.push);
+
+  return new Promise<void>((resolve, reject) => {
+    let instance: Instance | undefined;
+    let stopping = false;
+
+    const stop = async (): Promise<void> => {
+      if (stopping) return;
+      stopping = true;
+      let failure: unknown;
+      try {
+        await client.close();
+      } catch (error) {
+        failure = error;
+      }
+      unsubscribe();
+      snapshots.cancel();
+      stdout.off('resize', redraw);
+      instance?.unmount();
+      restoreScreen();
+      process.off('exit', restoreScreen);
+      if (failure === undefined) resolve();
+      else reject(failure instanceof Error ? failure : new Error(String(failure)));
+    };
+
+    const view = (): ReactElement => {
+      const { columns, rows } = size();
+      return <App store={store} client={client} columns={columns} rows={rows} onExit={stop} />;
+    };
+    function redraw(): void {
+      instance?.rerender(view());
+    }
+
+    stdout.on('resize', redraw);
+    instance = render(view(), {
+      stdout,
+      stdin,
+      exitOnCtrlC: false,
+      patchConsole: false,
+      maxFps: FRAMES_PER_SECOND,
+      incrementalRendering: true,
+    });
+  });
+}
+
+/** Passes on at most `perSecond` values, always the newest: a burst costs one render, not one per value. */
+function latestAtMost<T>(perSecond: number, deliver: (value: T) => void): { push: (value: T) => void; cancel: () => void } {
+  const interval = 1000 / perSecond;
+  let last = Number.NEGATIVE_INFINITY;
+  let pending: { value: T } | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  const flush = (): void => {
+    timer = undefined;
+    if (!pending) return;
+    const { value } = pending;
+    pending = undefined;
+    last = performance.now();
+    deliver(value);
+  };
+
+  return {
+    push(value) {
+      pending = { value };
+      if (timer) return;
+      const wait = last + interval - performance.now();
+      if (wait <= 0) flush();
+      else timer = setTimeout(flush, wait);
+    },
+    cancel() {
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      pending = undefined;
+    },
+  };
+}
