@@ -22,7 +22,7 @@ const cli = meow(
 `,
   {
     importMeta: import.meta,
-    allowUnknownFlags: false,
+    allowUnknownFlags: true,
     flags: {
       config: { type: 'string' },
       dataDir: { type: 'string' },
@@ -38,4 +38,12 @@ const cli = meow(
   },
 );
 
-process.exitCode = await main(cli.input, cli.flags);
+const known = new Set(['config', 'dataDir', 'headless', 'json', 'statusEvery', 'duration', 'seed', 'events', 'live', 'yes']);
+const unknown = Object.keys(cli.flags).filter((f) => !known.has(f));
+if (unknown.length > 0) {
+  const flag = unknown[0].replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+  process.stderr.write(`tradedesk: unknown flag --${flag} (see tradedesk --help)\n`);
+  process.exitCode = 2;
+} else {
+  process.exitCode = await main(cli.input, cli.flags);
+}
