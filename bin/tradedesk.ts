@@ -38,7 +38,18 @@ const cli = meow(
   },
 );
 
-const known = new Set(['config', 'dataDir', 'headless', 'json', 'statusEvery', 'duration', 'seed', 'events', 'live', 'yes']);
+const known = new Set([
+  'config',
+  'dataDir',
+  'headless',
+  'json',
+  'statusEvery',
+  'duration',
+  'seed',
+  'events',
+  'live',
+  'yes',
+]);
 const unknown = Object.keys(cli.flags).filter((f) => !known.has(f));
 if (unknown.length > 0) {
   const flag = unknown[0].replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);

@@ -34,7 +34,8 @@ export function readJournal(file: string): JournalLine[] {
   const content = readFileSync(file, 'utf8');
   const texts = content.split('\n');
   if (texts[texts.length - 1] === '') texts.pop();
-  else if (texts.length > 0) throw new JournalError(file, texts.length, 'last line is torn (no newline): the process died mid-write');
+  else if (texts.length > 0)
+    throw new JournalError(file, texts.length, 'last line is torn (no newline): the process died mid-write');
   const out: JournalLine[] = [];
   let prev = GENESIS;
   for (let i = 0; i < texts.length; i++) {
@@ -45,8 +46,14 @@ export function readJournal(file: string): JournalLine[] {
     } catch {
       throw new JournalError(file, i + 1, 'not valid JSON');
     }
-    if (record.seq !== i + 1) throw new JournalError(file, i + 1, `seq ${String(record.seq)} where ${i + 1} was expected`);
-    if (record.prev !== prev) throw new JournalError(file, i + 1, 'prev does not match the hash of the line before (edited or missing line)');
+    if (record.seq !== i + 1)
+      throw new JournalError(file, i + 1, `seq ${String(record.seq)} where ${i + 1} was expected`);
+    if (record.prev !== prev)
+      throw new JournalError(
+        file,
+        i + 1,
+        'prev does not match the hash of the line before (edited or missing line)',
+      );
     prev = hashLine(text);
     out.push({ line: i + 1, text, record });
   }

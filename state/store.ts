@@ -35,8 +35,12 @@ export class StateStore {
         throw new StateError(`state ${file}: not valid JSON; left untouched (move it away to start fresh)`);
       }
       const v = (parsed as { schemaVersion?: unknown })?.schemaVersion;
-      if (typeof v !== 'number') throw new StateError(`state ${file}: field schemaVersion: missing; left untouched`);
-      if (v > SCHEMA_VERSION) throw new StateError(`state ${file}: schemaVersion ${v} is newer than this tradedesk understands (${SCHEMA_VERSION}); left untouched`);
+      if (typeof v !== 'number')
+        throw new StateError(`state ${file}: field schemaVersion: missing; left untouched`);
+      if (v > SCHEMA_VERSION)
+        throw new StateError(
+          `state ${file}: schemaVersion ${v} is newer than this tradedesk understands (${SCHEMA_VERSION}); left untouched`,
+        );
     }
     mkdirSync(dirname(file), { recursive: true });
     const db = new Low<StoredState>(new JSONFile(file), fresh());

@@ -6,13 +6,26 @@ import { readJournal } from '../state/journal.ts';
 import { runCli } from './run-cli.ts';
 
 const temp = () => mkdtempSync(join(tmpdir(), 'td-cli-'));
-const REPORT_KEYS = ['netPnl', 'grossPnl', 'fees', 'funding', 'trades', 'volume', 'maxDrawdown', 'sharpe', 'breakEvenFeeBps'];
+const REPORT_KEYS = [
+  'netPnl',
+  'grossPnl',
+  'fees',
+  'funding',
+  'trades',
+  'volume',
+  'maxDrawdown',
+  'sharpe',
+  'breakEvenFeeBps',
+];
 
 describe('tradedesk replay', () => {
   it('is deterministic: the same seed gives byte-identical journals and reports', async () => {
     const [a, b] = [temp(), temp()];
     const args = ['replay', '--seed', '7', '--events', '50000', '--json'];
-    const [ra, rb] = await Promise.all([runCli([...args, '--data-dir', a]), runCli([...args, '--data-dir', b])]);
+    const [ra, rb] = await Promise.all([
+      runCli([...args, '--data-dir', a]),
+      runCli([...args, '--data-dir', b]),
+    ]);
     expect(ra.code).toBe(0);
     expect(rb.code).toBe(0);
     expect(ra.stdout).toBe(rb.stdout);
@@ -34,10 +47,16 @@ describe('tradedesk replay', () => {
 describe('tradedesk --headless', () => {
   it('prints NDJSON status and fill lines and stops cleanly after --duration', async () => {
     const dir = temp();
-    const r = await runCli(['--headless', '--json', '--duration', '10', '--status-every', '1', '--data-dir', dir], { timeoutMs: 40_000 });
+    const r = await runCli(
+      ['--headless', '--json', '--duration', '10', '--status-every', '1', '--data-dir', dir],
+      { timeoutMs: 40_000 },
+    );
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.filter((l) => l.type === 'status').length).toBeGreaterThanOrEqual(5);
     const fills = lines.filter((l) => l.type === 'fill');
     expect(fills.length).toBeGreaterThan(0);
@@ -61,11 +80,19 @@ describe('bad input', () => {
   it('a bad config file exits 2 naming the file and the field, and is left untouched', async () => {
     const dir = temp();
     const file = join(dir, 'bad.json');
-    const text = JSON.stringify({ profile: 'x', market: { kind: 'sim', seed: 1 }, venues: { binance: { latencyMs: 'fast' } }, startBalances: [{ venue: 'binance', currency: 'USDT', amount: '1' }], strategies: [] });
+    const text = JSON.stringify({
+      profile: 'x',
+      market: { kind: 'sim', seed: 1 },
+      venues: { binance: { latencyMs: 'fast' } },
+      startBalances: [{ venue: 'binance', currency: 'USDT', amount: '1' }],
+      strategies: [],
+    });
     writeFileSync(file, text);
     const r = await runCli(['replay', '--config', file, '--events', '10', '--data-dir', dir]);
     expect(r.code).toBe(2);
-    expect(r.stderr.trim()).toBe(`tradedesk: config ${file}: field venues.binance.latencyMs: Expected number, received string`);
+    expect(r.stderr.trim()).toBe(
+      `tradedesk: config ${file}: field venues.binance.latencyMs: Expected number, received string`,
+    );
     expect(readFileSync(file, 'utf8')).toBe(text);
     writeFileSync(file, '{ not json');
     const r2 = await runCli(['replay', '--config', file, '--events', '10', '--data-dir', dir]);

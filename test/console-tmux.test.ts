@@ -37,11 +37,17 @@ describe('console in tmux', () => {
     const command = `'${process.execPath}' '${BIN}' --data-dir '${dir}'; echo $? > '${exitFile}'`;
     tmux('new-session', '-d', '-s', 'td', '-x', '160', '-y', '48', command);
     const panes = ['Strategies', 'Positions', 'Spreads', 'Signals', 'PnL', 'Alerts'];
-    const first = await waitFor('six panes with data', (s) => panes.every((p) => s.includes(p)) && s.includes('arb-btc') && s.includes('ACTIVE'));
+    const first = await waitFor(
+      'six panes with data',
+      (s) => panes.every((p) => s.includes(p)) && s.includes('arb-btc') && s.includes('ACTIVE'),
+    );
     expect(first.split('\n').every((l) => l.length <= 160)).toBe(true);
 
     tmux('send-keys', '-t', 'td', 'K');
-    const halted = await waitFor('HALTED and no open orders', (s) => s.includes('HALTED') && /orders 0\b/.test(s));
+    const halted = await waitFor(
+      'HALTED and no open orders',
+      (s) => s.includes('HALTED') && /orders 0\b/.test(s),
+    );
     expect(halted).toMatch(/KILL SWITCH/);
 
     tmux('send-keys', '-t', 'td', 'q');

@@ -44,7 +44,20 @@ function setup(latencyMs = 20) {
 }
 
 function order(over: Partial<OrderRequest>): OrderRequest {
-  return { clientOrderId: 'c1', strategy: 'arb', venue: 'binance', symbol: BTC.symbol, side: 'buy', qty: 0.5, price: 64000.2, tif: 'IOC', reduceOnly: false, decisionPrice: 64000.1, tag: 'open', ...over };
+  return {
+    clientOrderId: 'c1',
+    strategy: 'arb',
+    venue: 'binance',
+    symbol: BTC.symbol,
+    side: 'buy',
+    qty: 0.5,
+    price: 64000.2,
+    tif: 'IOC',
+    reduceOnly: false,
+    decisionPrice: 64000.1,
+    tag: 'open',
+    ...over,
+  };
 }
 
 describe('PaperVenue', () => {
@@ -78,7 +91,16 @@ describe('PaperVenue', () => {
     venue.advance(0);
     expect(fills.map((f) => f.orderId)).toEqual(['a']);
     book.applyDiff([], [[64000.1, 0.3]], 2, 1);
-    venue.onBook(book, { kind: 'book', venue: 'binance', symbol: BTC.symbol, ts: 1, seq: 2, snapshot: false, bids: [], asks: [[64000.1, 0.3]] });
+    venue.onBook(book, {
+      kind: 'book',
+      venue: 'binance',
+      symbol: BTC.symbol,
+      ts: 1,
+      seq: 2,
+      snapshot: false,
+      bids: [],
+      asks: [[64000.1, 0.3]],
+    });
     venue.submit(order({ clientOrderId: 'c', qty: 0.3, price: 64000.1 }), 1);
     venue.advance(1);
     expect(fills.map((f) => f.orderId)).toEqual(['a', 'c']);
@@ -89,7 +111,16 @@ describe('PaperVenue', () => {
     venue.submit(order({ tif: 'GTC', qty: 0.2, price: 64000.0 }), 0);
     venue.advance(0);
     expect(updates.at(-1)?.status).toBe('open');
-    const trade = (size: number) => venue.onTrade({ kind: 'trade', venue: 'binance', symbol: BTC.symbol, ts: 5, price: 64000.0, size, side: 'sell' });
+    const trade = (size: number) =>
+      venue.onTrade({
+        kind: 'trade',
+        venue: 'binance',
+        symbol: BTC.symbol,
+        ts: 5,
+        price: 64000.0,
+        size,
+        side: 'sell',
+      });
     trade(0.4); // 0.5 ahead of us: 0.1 still ahead
     expect(fills).toHaveLength(0);
     trade(0.2); // 0.1 ahead consumed, 0.1 fills us
@@ -107,8 +138,25 @@ describe('PaperVenue', () => {
     venue.advance(0);
     // Level shrinks from 0.5 to 0.1 with no trades: cancels; all 0.5 stood ahead of us.
     book.applyDiff([[64000.0, 0.1]], [], 2, 1);
-    venue.onBook(book, { kind: 'book', venue: 'binance', symbol: BTC.symbol, ts: 1, seq: 2, snapshot: false, bids: [[64000.0, 0.1]], asks: [] });
-    venue.onTrade({ kind: 'trade', venue: 'binance', symbol: BTC.symbol, ts: 2, price: 64000.0, size: 0.15, side: 'sell' });
+    venue.onBook(book, {
+      kind: 'book',
+      venue: 'binance',
+      symbol: BTC.symbol,
+      ts: 1,
+      seq: 2,
+      snapshot: false,
+      bids: [[64000.0, 0.1]],
+      asks: [],
+    });
+    venue.onTrade({
+      kind: 'trade',
+      venue: 'binance',
+      symbol: BTC.symbol,
+      ts: 2,
+      price: 64000.0,
+      size: 0.15,
+      side: 'sell',
+    });
     expect(fills.map((f) => str(f.qty))).toEqual(['0.05']);
   });
 
@@ -116,8 +164,26 @@ describe('PaperVenue', () => {
     const { venue, fills, book } = setup(0);
     venue.submit(order({ tif: 'GTC', qty: 0.2, price: 63999.9, side: 'buy' }), 0);
     venue.advance(0);
-    book.applyDiff([[64000.0, 0], [63999.9, 0], [63999.5, 1]], [[63999.8, 1]], 2, 1);
-    venue.onBook(book, { kind: 'book', venue: 'binance', symbol: BTC.symbol, ts: 1, seq: 2, snapshot: false, bids: [], asks: [] });
+    book.applyDiff(
+      [
+        [64000.0, 0],
+        [63999.9, 0],
+        [63999.5, 1],
+      ],
+      [[63999.8, 1]],
+      2,
+      1,
+    );
+    venue.onBook(book, {
+      kind: 'book',
+      venue: 'binance',
+      symbol: BTC.symbol,
+      ts: 1,
+      seq: 2,
+      snapshot: false,
+      bids: [],
+      asks: [],
+    });
     expect(fills.map((f) => [str(f.qty), str(f.price), f.liquidity])).toEqual([['0.2', '63999.9', 'maker']]);
   });
 

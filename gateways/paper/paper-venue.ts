@@ -26,7 +26,8 @@ interface Resting {
   levelSize: number;
 }
 
-type Inflight = { at: number; kind: 'submit'; req: OrderRequest } | { at: number; kind: 'cancel'; id: string };
+type Inflight =
+  { at: number; kind: 'submit'; req: OrderRequest } | { at: number; kind: 'cancel'; id: string };
 
 function qtyOf(inst: Instrument, units: number): number {
   return Number((units * inst.step).toFixed(inst.amountDecimals));
@@ -89,16 +90,26 @@ export class PaperVenue implements ExecutionVenue {
     if (!inst) return reject(`unknown symbol ${req.symbol}`);
     if (!book || !book.ready) return reject('no book');
     const units = Math.round(req.qty / inst.step);
-    if (units <= 0 || Math.abs(units * inst.step - req.qty) > inst.step * 1e-6) return reject(`amount ${req.qty} is not on step ${inst.step}`);
-    if (req.qty * req.price < inst.minNotional) return reject(`notional ${(req.qty * req.price).toFixed(2)} below minimum ${inst.minNotional}`);
+    if (units <= 0 || Math.abs(units * inst.step - req.qty) > inst.step * 1e-6)
+      return reject(`amount ${req.qty} is not on step ${inst.step}`);
+    if (req.qty * req.price < inst.minNotional)
+      return reject(`notional ${(req.qty * req.price).toFixed(2)} below minimum ${inst.minNotional}`);
 
     const takenUnits = this.walk(req, inst, book, units);
     const left = units - takenUnits;
     if (left === 0) return this.update(req.clientOrderId, 'filled', qtyOf(inst, takenUnits));
-    if (req.tif === 'IOC') return this.update(req.clientOrderId, 'cancelled', qtyOf(inst, takenUnits), 'IOC remainder');
+    if (req.tif === 'IOC')
+      return this.update(req.clientOrderId, 'cancelled', qtyOf(inst, takenUnits), 'IOC remainder');
     const own = req.side === 'buy' ? book.bids : book.asks;
     const levelSize = own.sizeAt(req.price);
-    this.resting.set(req.clientOrderId, { req, inst, remainingUnits: left, filledUnits: takenUnits, queueAhead: levelSize, levelSize });
+    this.resting.set(req.clientOrderId, {
+      req,
+      inst,
+      remainingUnits: left,
+      filledUnits: takenUnits,
+      queueAhead: levelSize,
+      levelSize,
+    });
     this.update(req.clientOrderId, takenUnits > 0 ? 'partially_filled' : 'open', qtyOf(inst, takenUnits));
   }
 
@@ -193,7 +204,13 @@ export class PaperVenue implements ExecutionVenue {
     }
   }
 
-  private fill(req: OrderRequest, inst: Instrument, units: number, price: number, liquidity: Liquidity): void {
+  private fill(
+    req: OrderRequest,
+    inst: Instrument,
+    units: number,
+    price: number,
+    liquidity: Liquidity,
+  ): void {
     const qtyText = amountText(inst, units * inst.step);
     const priceText = String(price);
     const rate = liquidity === 'maker' ? inst.makerFee : inst.takerFee;

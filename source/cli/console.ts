@@ -7,7 +7,13 @@ export async function runConsoleCommand({ profile, dataDir, flags }: CommonOptio
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
     throw new UsageError('the console needs a terminal; run with --headless for lines instead');
   }
-  const client = new WorkerEngineClient({ profile, dataDir, mode: 'paper', liveAllowed: flags.live, seed: flags.seed });
+  const client = new WorkerEngineClient({
+    profile,
+    dataDir,
+    mode: 'paper',
+    liveAllowed: flags.live,
+    seed: flags.seed,
+  });
   try {
     await client.ready;
   } catch (e) {

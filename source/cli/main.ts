@@ -53,7 +53,12 @@ export async function main(input: string[], flags: Flags): Promise<number> {
         throw new UsageError(`unknown command "${command}" (see tradedesk --help)`);
     }
   } catch (e) {
-    if (e instanceof UsageError || e instanceof ConfigError || e instanceof StateError || e instanceof JournalError) {
+    if (
+      e instanceof UsageError ||
+      e instanceof ConfigError ||
+      e instanceof StateError ||
+      e instanceof JournalError
+    ) {
       process.stderr.write(`tradedesk: ${e.message}\n`);
       return 2;
     }
@@ -69,11 +74,14 @@ function resolveCommon(flags: Flags): CommonOptions {
     ['--duration', flags.duration],
     ['--status-every', flags.statusEvery],
   ] as const) {
-    if (v !== undefined && (!Number.isFinite(v) || v < 0)) throw new UsageError(`${name} expects a non-negative number`);
+    if (v !== undefined && (!Number.isFinite(v) || v < 0))
+      throw new UsageError(`${name} expects a non-negative number`);
   }
-  if (flags.seed !== undefined && !Number.isInteger(flags.seed)) throw new UsageError('--seed expects a whole number');
+  if (flags.seed !== undefined && !Number.isInteger(flags.seed))
+    throw new UsageError('--seed expects a whole number');
   const dataDir = resolve(flags.dataDir ?? process.env.TRADEDESK_DATA_DIR ?? '.tradedesk');
-  const configFile = flags.config ?? (existsSync('tradedesk.config.json') ? 'tradedesk.config.json' : undefined);
+  const configFile =
+    flags.config ?? (existsSync('tradedesk.config.json') ? 'tradedesk.config.json' : undefined);
   const profile = configFile ? loadProfile(configFile) : demoProfile();
   return { profile, dataDir, flags };
 }

@@ -15,7 +15,10 @@ export function runReplayCommand({ profile, dataDir, flags }: CommonOptions): nu
     `journal: ${result.journalFile}`,
     `net PnL ${t.netPnl}  gross ${t.grossPnl}  fees ${t.fees}  funding ${t.funding}`,
     `trades ${t.trades}  volume ${t.volume}  max drawdown ${t.maxDrawdown}  sharpe ${t.sharpe}  break-even fee ${t.breakEvenFeeBps} bp`,
-    ...Object.entries(result.report.strategies).map(([name, s]) => `  ${name.padEnd(12)} net ${s.netPnl.padStart(10)}  trades ${String(s.trades).padStart(5)}  fees ${s.fees}`),
+    ...Object.entries(result.report.strategies).map(
+      ([name, s]) =>
+        `  ${name.padEnd(12)} net ${s.netPnl.padStart(10)}  trades ${String(s.trades).padStart(5)}  fees ${s.fees}`,
+    ),
   ];
   process.stdout.write(lines.join('\n') + '\n');
   return 0;

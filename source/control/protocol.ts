@@ -142,7 +142,18 @@ export interface CommandResult {
 
 /** One line per thing that happened, for headless output and logs. */
 export type EngineEvent =
-  | { type: 'fill'; ts: number; venue: string; symbol: string; side: 'buy' | 'sell'; qty: string; price: string; fee: string; liquidity: 'maker' | 'taker'; strategy: string }
+  | {
+      type: 'fill';
+      ts: number;
+      venue: string;
+      symbol: string;
+      side: 'buy' | 'sell';
+      qty: string;
+      price: string;
+      fee: string;
+      liquidity: 'maker' | 'taker';
+      strategy: string;
+    }
   | { type: 'funding'; ts: number; venue: string; symbol: string; amount: string; rate: string }
   | { type: 'alert'; ts: number; severity: Severity; source: string; message: string }
   | { type: 'state'; ts: number; scope: string; from: string; to: string; reason: string };

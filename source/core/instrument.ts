@@ -30,7 +30,11 @@ export function decimalsOf(increment: number): number {
 }
 
 /** Round a price to what the venue accepts: tick and significant figures. */
-export function roundPrice(inst: Instrument, price: number, mode: 'down' | 'up' | 'nearest' = 'nearest'): number {
+export function roundPrice(
+  inst: Instrument,
+  price: number,
+  mode: 'down' | 'up' | 'nearest' = 'nearest',
+): number {
   let unit = inst.tick > 0 ? inst.tick : 10 ** -inst.priceDecimals;
   if (inst.priceSigFigs > 0 && price > 0) {
     const magnitude = Math.floor(Math.log10(price));
@@ -38,7 +42,8 @@ export function roundPrice(inst: Instrument, price: number, mode: 'down' | 'up' 
     if (sigUnit > unit) unit = sigUnit;
   }
   const steps = price / unit;
-  const n = mode === 'down' ? Math.floor(steps + 1e-9) : mode === 'up' ? Math.ceil(steps - 1e-9) : Math.round(steps);
+  const n =
+    mode === 'down' ? Math.floor(steps + 1e-9) : mode === 'up' ? Math.ceil(steps - 1e-9) : Math.round(steps);
   const dp = Math.max(0, Math.round(-Math.log10(unit)));
   return Number((n * unit).toFixed(dp));
 }

@@ -41,7 +41,7 @@ function divRound(a: bigint, b: bigint): bigint {
   if (r === 0n) return q;
   const twice = (r < 0n ? -r : r) * 2n;
   const bAbs = b < 0n ? -b : b;
-  if (twice >= bAbs) return (a < 0n) !== (b < 0n) ? q - 1n : q + 1n;
+  if (twice >= bAbs) return a < 0n !== b < 0n ? q - 1n : q + 1n;
   return q;
 }
 

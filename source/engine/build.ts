@@ -40,24 +40,21 @@ export function buildDesk(o: DeskOptions): Desk {
     startTs: o.startTs,
   });
   const instruments = market.instruments.filter((i) => p.venues[i.venue]);
-  let engine: Engine | undefined;
   const venues = Object.entries(p.venues).map(
     ([name, v]) =>
       new PaperVenue({
         name,
         latencyMs: v.latencyMs,
         instruments: instruments.filter((i) => i.venue === name),
-        book: (symbol) => engine?.books.get(key(name, symbol)),
+        book: (symbol) => engine.books.get(key(name, symbol)),
       }),
   );
-  const strategies = p.strategies.map(
-    (s) => new CrossVenueArb({ ...s, legs: [s.legs[0], s.legs[1]] }),
-  );
+  const strategies = p.strategies.map((s) => new CrossVenueArb({ ...s, legs: [s.legs[0], s.legs[1]] }));
   mkdirSync(o.storeDir, { recursive: true });
   const journalFile = join(o.storeDir, 'journal.ndjson');
   const existing = readJournal(journalFile);
   const journal = new Journal(journalFile, { fsync: o.fsync ?? (o.mode === 'live' ? 'every' : 'none') });
-  engine = new Engine({
+  const engine: Engine = new Engine({
     clock: o.clock,
     mode: o.mode,
     liveAllowed: o.liveAllowed,

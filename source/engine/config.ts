@@ -17,7 +17,11 @@ const arbSchema = z
     slippageBps: z.number().min(0).max(100).default(2),
     maxEntryNotional: z.number().positive().default(5_000),
     maxPositionNotional: z.number().positive().default(20_000),
-    maxHoldMs: z.number().int().positive().default(15 * 60_000),
+    maxHoldMs: z
+      .number()
+      .int()
+      .positive()
+      .default(15 * 60_000),
   })
   .strict();
 
@@ -35,10 +39,15 @@ export const profileSchema = z
       })
       .strict(),
     venues: z.record(z.string(), z.object({ latencyMs: z.number().min(0).max(10_000) }).strict()),
-    startBalances: z.array(z.object({ venue: z.string(), currency: z.string(), amount: decimalString }).strict()).min(1),
+    startBalances: z
+      .array(z.object({ venue: z.string(), currency: z.string(), amount: decimalString }).strict())
+      .min(1),
     strategies: z.array(arbSchema),
     risk: z
-      .object({ maxOrderNotional: z.number().positive().default(10_000), maxPositionNotional: z.number().positive().default(25_000) })
+      .object({
+        maxOrderNotional: z.number().positive().default(10_000),
+        maxPositionNotional: z.number().positive().default(25_000),
+      })
       .strict()
       .default({}),
     staleAfterMs: z.number().int().positive().default(5_000),
@@ -90,13 +99,21 @@ export function loadProfile(file: string): Profile {
   const result = profileSchema.safeParse(raw);
   if (!result.success) {
     const issue = result.error.issues[0];
-    const field = issue.path.length ? issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : p)).join('.').replace(/\.\[/g, '[') : '(top level)';
+    const field = issue.path.length
+      ? issue.path
+          .map((p) => (typeof p === 'number' ? `[${p}]` : p))
+          .join('.')
+          .replace(/\.\[/g, '[')
+      : '(top level)';
     throw new ConfigError(`config ${file}: field ${field}: ${issue.message}`);
   }
   const profile = result.data;
   for (const [i, s] of profile.strategies.entries()) {
     for (const leg of s.legs) {
-      if (!profile.venues[leg.venue]) throw new ConfigError(`config ${file}: field strategies[${i}].legs: venue "${leg.venue}" is not in venues`);
+      if (!profile.venues[leg.venue])
+        throw new ConfigError(
+          `config ${file}: field strategies[${i}].legs: venue "${leg.venue}" is not in venues`,
+        );
     }
   }
   return profile;

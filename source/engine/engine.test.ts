@@ -10,7 +10,21 @@ import { PaperVenue } from '../../gateways/paper/paper-venue.ts';
 import { Journal, readJournal } from '../../state/journal.ts';
 import { Engine, key } from './engine.ts';
 
-const BTC: Instrument = { venue: 'binance', symbol: 'BTC/USDT:USDT', base: 'BTC', quote: 'USDT', tick: 0.1, priceSigFigs: 0, priceDecimals: 1, step: 0.001, amountDecimals: 3, minNotional: 100, makerFee: '0.0002', takerFee: '0.0005', fundingIntervalHours: 8 };
+const BTC: Instrument = {
+  venue: 'binance',
+  symbol: 'BTC/USDT:USDT',
+  base: 'BTC',
+  quote: 'USDT',
+  tick: 0.1,
+  priceSigFigs: 0,
+  priceDecimals: 1,
+  step: 0.001,
+  amountDecimals: 3,
+  minNotional: 100,
+  makerFee: '0.0002',
+  takerFee: '0.0005',
+  fundingIntervalHours: 8,
+};
 
 /** A strategy with a script: each decision takes the next list of intents. */
 class Scripted implements Strategy {
@@ -27,16 +41,30 @@ class Scripted implements Strategy {
   }
 }
 
-const buy = (qty: number, price: number, tif: 'IOC' | 'GTC'): OrderIntent => ({ venue: 'binance', symbol: BTC.symbol, side: 'buy', qty, price, tif, reduceOnly: false, decisionPrice: price, tag: 'open' });
+const buy = (qty: number, price: number, tif: 'IOC' | 'GTC'): OrderIntent => ({
+  venue: 'binance',
+  symbol: BTC.symbol,
+  side: 'buy',
+  qty,
+  price,
+  tif,
+  reduceOnly: false,
+  decisionPrice: price,
+  tag: 'open',
+});
 
 function setup(script: OrderIntent[][], halted = false) {
   const dir = mkdtempSync(join(tmpdir(), 'td-engine-'));
   const clock = new SimClock(1_000);
   const journal = new Journal(join(dir, 'journal.ndjson'));
-  let engine: Engine;
-  const venue = new PaperVenue({ name: 'binance', instruments: [BTC], latencyMs: 10, book: (s) => engine.books.get(key('binance', s)) });
+  const venue = new PaperVenue({
+    name: 'binance',
+    instruments: [BTC],
+    latencyMs: 10,
+    book: (s) => engine.books.get(key('binance', s)),
+  });
   const killStates: boolean[] = [];
-  engine = new Engine({
+  const engine: Engine = new Engine({
     clock,
     mode: 'paper',
     liveAllowed: false,
@@ -51,7 +79,16 @@ function setup(script: OrderIntent[][], halted = false) {
   engine.restore([]);
   const book = (ts: number, bid: number, ask: number, seq: number) => {
     clock.advanceTo(ts);
-    engine.onMarket({ kind: 'book', venue: 'binance', symbol: BTC.symbol, ts, seq, snapshot: true, bids: [[bid, 5]], asks: [[ask, 5]] });
+    engine.onMarket({
+      kind: 'book',
+      venue: 'binance',
+      symbol: BTC.symbol,
+      ts,
+      seq,
+      snapshot: true,
+      bids: [[bid, 5]],
+      asks: [[ask, 5]],
+    });
   };
   return { engine, journal, clock, book, killStates, file: join(dir, 'journal.ndjson') };
 }
@@ -67,7 +104,17 @@ describe('Engine', () => {
     const types = readJournal(file).map((l) => l.record.type);
     expect(types).toEqual(['deposit', 'order', 'fill', 'orderUpdate']);
     const fill = readJournal(file)[2].record;
-    expect(fill).toMatchObject({ venue: 'binance', side: 'buy', qty: '0.1', price: '64000.1', fee: '3.200005', feeCurrency: 'USDT', liquidity: 'taker', mode: 'paper', strategy: 'scripted' });
+    expect(fill).toMatchObject({
+      venue: 'binance',
+      side: 'buy',
+      qty: '0.1',
+      price: '64000.1',
+      fee: '3.200005',
+      feeCurrency: 'USDT',
+      liquidity: 'taker',
+      mode: 'paper',
+      strategy: 'scripted',
+    });
     expect(str(engine.ledger.totals().fees)).toBe('3.200005');
   });
 
@@ -75,12 +122,26 @@ describe('Engine', () => {
     const { engine, book, journal, file, clock } = setup([[buy(0.1, 64000.1, 'IOC')]]);
     book(1_000, 64000, 64000.1, 1);
     book(1_020, 64000, 64000.1, 2);
-    engine.onMarket({ kind: 'fundingRate', venue: 'binance', symbol: BTC.symbol, ts: 1_030, rate: '0.0001', nextFundingTs: 2_000, markPrice: 64000 });
+    engine.onMarket({
+      kind: 'fundingRate',
+      venue: 'binance',
+      symbol: BTC.symbol,
+      ts: 1_030,
+      rate: '0.0001',
+      nextFundingTs: 2_000,
+      markPrice: 64000,
+    });
     clock.advanceTo(2_001);
     engine.advance(2_001);
     journal.close();
     const funding = readJournal(file).find((l) => l.record.type === 'funding')!.record;
-    expect(funding).toMatchObject({ amount: '-0.64', rate: '0.0001', qty: '0.1', markPrice: '64000', ts: 2_000 });
+    expect(funding).toMatchObject({
+      amount: '-0.64',
+      rate: '0.0001',
+      qty: '0.1',
+      markPrice: '64000',
+      ts: 2_000,
+    });
     expect(str(engine.ledger.totals().funding)).toBe('-0.64');
     // Settled once, not again on the next advance.
     engine.advance(3_000);
@@ -144,7 +205,16 @@ describe('Engine', () => {
     first.journal.close();
     const clock = new SimClock(5_000);
     const journal = new Journal(first.file);
-    const again = new Engine({ clock, mode: 'paper', liveAllowed: false, instruments: [BTC], venues: [], strategies: [], journal, startBalances: [{ venue: 'binance', currency: 'USDT', amount: '100000' }] });
+    const again = new Engine({
+      clock,
+      mode: 'paper',
+      liveAllowed: false,
+      instruments: [BTC],
+      venues: [],
+      strategies: [],
+      journal,
+      startBalances: [{ venue: 'binance', currency: 'USDT', amount: '100000' }],
+    });
     again.restore(readJournal(first.file));
     expect(again.ledger.equity()).toBe(first.engine.ledger.equity());
     expect(again.ledger.totals().fees).toBe(first.engine.ledger.totals().fees);

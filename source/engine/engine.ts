@@ -7,7 +7,16 @@ import { OrderBook } from '../core/order-book.ts';
 import type { DecidingState, OrderIntent, Strategy, StrategyContext } from '../core/strategy.ts';
 import type { Fill, OrderRequest, OrderUpdate } from '../core/trading.ts';
 import type { ExecutionVenue } from '../core/venue.ts';
-import type { AlertRow, Command, CommandResult, EngineEvent, Mode, Severity, StrategyState, TradingState } from '../control/protocol.ts';
+import type {
+  AlertRow,
+  Command,
+  CommandResult,
+  EngineEvent,
+  Mode,
+  Severity,
+  StrategyState,
+  TradingState,
+} from '../control/protocol.ts';
 import type { Journal, JournalLine } from '../../state/journal.ts';
 import { BasisSignal } from '../signals/basis-signal.ts';
 import { Ledger } from './ledger.ts';
@@ -122,7 +131,8 @@ export class Engine {
     for (const rt of this.strategies) {
       for (const leg of rt.strategy.legs) {
         const k = key(leg.venue, leg.symbol);
-        if (!this.instruments.has(k)) throw new Error(`strategy ${rt.strategy.name}: no instrument ${leg.symbol} on ${leg.venue}`);
+        if (!this.instruments.has(k))
+          throw new Error(`strategy ${rt.strategy.name}: no instrument ${leg.symbol} on ${leg.venue}`);
         const list = this.byInstrument.get(k) ?? [];
         list.push(rt);
         this.byInstrument.set(k, list);
@@ -139,14 +149,30 @@ export class Engine {
     if (lines.length === 0) {
       for (const b of this.options.startBalances) {
         this.ledger.deposit(b.venue, b.currency, fx(b.amount));
-        this.journal.append({ type: 'deposit', ts: this.clock.now(), venue: b.venue, currency: b.currency, amount: b.amount, mode: this.mode });
+        this.journal.append({
+          type: 'deposit',
+          ts: this.clock.now(),
+          venue: b.venue,
+          currency: b.currency,
+          amount: b.amount,
+          mode: this.mode,
+        });
       }
     } else {
       for (const { record: r } of lines) {
         const type = r.type ?? 'fill';
-        if (type === 'deposit') this.ledger.deposit(String(r.venue), String(r.currency), fx(String(r.amount)));
+        if (type === 'deposit')
+          this.ledger.deposit(String(r.venue), String(r.currency), fx(String(r.amount)));
         else if (type === 'fill') this.bookFill(journalFill(r), false);
-        else if (type === 'funding') this.bookFunding(String(r.strategy), String(r.venue), String(r.symbol), fx(String(r.amount)), r, false);
+        else if (type === 'funding')
+          this.bookFunding(
+            String(r.strategy),
+            String(r.venue),
+            String(r.symbol),
+            fx(String(r.amount)),
+            r,
+            false,
+          );
       }
     }
     const start = toNumber(this.ledger.startEquity());
@@ -217,7 +243,8 @@ export class Engine {
     if (!runtimes) return;
     for (const rt of runtimes) {
       if (rt.state === 'PAUSED' || rt.state === 'HALTED') continue;
-      const deciding: DecidingState = rt.state === 'REDUCING' || this.state === 'REDUCING' ? 'REDUCING' : 'RUNNING';
+      const deciding: DecidingState =
+        rt.state === 'REDUCING' || this.state === 'REDUCING' ? 'REDUCING' : 'RUNNING';
       if (this.state === 'HALTED') continue;
       const intents = rt.strategy.decide(this.context(rt, deciding));
       for (const intent of intents) this.place(rt, intent, deciding === 'REDUCING');
@@ -225,30 +252,40 @@ export class Engine {
   }
 
   private context(rt: StrategyRuntime, state: DecidingState): StrategyContext {
-    const engine = this;
     const name = rt.strategy.name;
     return {
       now: this.clock.now(),
       state,
       staleAfterMs: this.staleAfterMs,
-      book: (venue, symbol) => engine.books.get(key(venue, symbol)),
-      instrument: (venue, symbol) => engine.instruments.get(key(venue, symbol))!,
-      position: (venue, symbol) => toNumber(engine.ledger.account(name, venue, symbol, engine.quotes.get(key(venue, symbol))!).qty),
-      openOrders: () => engine.orders.openOrders(name),
+      book: (venue, symbol) => this.books.get(key(venue, symbol)),
+      instrument: (venue, symbol) => this.instruments.get(key(venue, symbol))!,
+      position: (venue, symbol) =>
+        toNumber(this.ledger.account(name, venue, symbol, this.quotes.get(key(venue, symbol))!).qty),
+      openOrders: () => this.orders.openOrders(name),
       dataAgeMs: (venue, symbol) => {
-        const t = engine.lastData.get(key(venue, symbol));
-        return t === undefined ? Number.POSITIVE_INFINITY : engine.clock.now() - t;
+        const t = this.lastData.get(key(venue, symbol));
+        return t === undefined ? Number.POSITIVE_INFINITY : this.clock.now() - t;
       },
     };
   }
 
   private place(rt: StrategyRuntime, intent: OrderIntent, reducingOnly: boolean): void {
-    const denial = checkOrder(intent, this.risk, {
-      position: (venue, symbol) => this.venuePosition(venue, symbol),
-      mid: (venue, symbol) => this.books.get(key(venue, symbol))?.mid ?? intent.price,
-    }, reducingOnly);
+    const denial = checkOrder(
+      intent,
+      this.risk,
+      {
+        position: (venue, symbol) => this.venuePosition(venue, symbol),
+        mid: (venue, symbol) => this.books.get(key(venue, symbol))?.mid ?? intent.price,
+      },
+      reducingOnly,
+    );
     if (denial) {
-      if (rt.denial !== denial) this.alert('warning', 'risk', `${rt.strategy.name}: denied ${intent.side} ${intent.qty} ${intent.symbol} on ${intent.venue}: ${denial}`);
+      if (rt.denial !== denial)
+        this.alert(
+          'warning',
+          'risk',
+          `${rt.strategy.name}: denied ${intent.side} ${intent.qty} ${intent.symbol} on ${intent.venue}: ${denial}`,
+        );
       rt.denial = denial;
       return;
     }
@@ -256,12 +293,26 @@ export class Engine {
     const venue = this.venues.get(intent.venue);
     if (!venue) return;
     const now = this.clock.now();
-    const req: OrderRequest = { ...intent, clientOrderId: this.orders.nextId(rt.strategy.name), strategy: rt.strategy.name };
+    const req: OrderRequest = {
+      ...intent,
+      clientOrderId: this.orders.nextId(rt.strategy.name),
+      strategy: rt.strategy.name,
+    };
     // Journal first: an order the venue may have seen is never unknown after a crash.
     this.journal.append({
-      type: 'order', ts: now, orderId: req.clientOrderId, venue: req.venue, symbol: req.symbol, side: req.side,
-      qty: String(req.qty), price: String(req.price), tif: req.tif, reduceOnly: req.reduceOnly, tag: req.tag,
-      strategy: req.strategy, mode: rt.mode,
+      type: 'order',
+      ts: now,
+      orderId: req.clientOrderId,
+      venue: req.venue,
+      symbol: req.symbol,
+      side: req.side,
+      qty: String(req.qty),
+      price: String(req.price),
+      tif: req.tif,
+      reduceOnly: req.reduceOnly,
+      tag: req.tag,
+      strategy: req.strategy,
+      mode: rt.mode,
     });
     this.orders.track(req, now);
     venue.submit(req, now);
@@ -269,7 +320,8 @@ export class Engine {
 
   private venuePosition(venue: string, symbol: string): number {
     let total = ZERO;
-    for (const acc of this.ledger.accountsList()) if (acc.venue === venue && acc.symbol === symbol) total += acc.qty;
+    for (const acc of this.ledger.accountsList())
+      if (acc.venue === venue && acc.symbol === symbol) total += acc.qty;
     return toNumber(total);
   }
 
@@ -283,8 +335,19 @@ export class Engine {
     if (journal) {
       const mode = this.strategies.find((s) => s.strategy.name === fill.strategy)?.mode ?? this.mode;
       this.journal.append({
-        type: 'fill', ts: fill.ts, venue: fill.venue, symbol: fill.symbol, side: fill.side, qty: str(fill.qty), price: str(fill.price),
-        fee: str(fill.fee), feeCurrency: fill.feeCurrency, liquidity: fill.liquidity, orderId: fill.orderId, strategy: fill.strategy, mode,
+        type: 'fill',
+        ts: fill.ts,
+        venue: fill.venue,
+        symbol: fill.symbol,
+        side: fill.side,
+        qty: str(fill.qty),
+        price: str(fill.price),
+        fee: str(fill.fee),
+        feeCurrency: fill.feeCurrency,
+        liquidity: fill.liquidity,
+        orderId: fill.orderId,
+        strategy: fill.strategy,
+        mode,
       });
     }
     // Fees in quote book as they are; a base-currency fee is worth fee × fill price.
@@ -292,7 +355,18 @@ export class Engine {
     this.ledger.applyFill(fill, quote, feeInQuote);
     this.fills += 1;
     if (journal) {
-      this.emit({ type: 'fill', ts: fill.ts, venue: fill.venue, symbol: fill.symbol, side: fill.side, qty: str(fill.qty), price: str(fill.price), fee: str(fill.fee), liquidity: fill.liquidity, strategy: fill.strategy });
+      this.emit({
+        type: 'fill',
+        ts: fill.ts,
+        venue: fill.venue,
+        symbol: fill.symbol,
+        side: fill.side,
+        qty: str(fill.qty),
+        price: str(fill.price),
+        fee: str(fill.fee),
+        liquidity: fill.liquidity,
+        strategy: fill.strategy,
+      });
     }
   }
 
@@ -300,9 +374,21 @@ export class Engine {
     const order = this.orders.apply(update);
     if (!order) return;
     if (update.status === 'rejected' || update.status === 'cancelled' || update.status === 'filled') {
-      this.journal.append({ type: 'orderUpdate', ts: update.ts, orderId: update.clientOrderId, status: update.status, filledQty: String(update.filledQty), reason: update.reason ?? null });
+      this.journal.append({
+        type: 'orderUpdate',
+        ts: update.ts,
+        orderId: update.clientOrderId,
+        status: update.status,
+        filledQty: String(update.filledQty),
+        reason: update.reason ?? null,
+      });
     }
-    if (update.status === 'rejected') this.alert('warning', order.venue, `order ${order.clientOrderId} rejected: ${update.reason ?? 'no reason given'}`);
+    if (update.status === 'rejected')
+      this.alert(
+        'warning',
+        order.venue,
+        `order ${order.clientOrderId} rejected: ${update.reason ?? 'no reason given'}`,
+      );
   }
 
   private onFundingRate(k: string, ev: FundingRateEvent): void {
@@ -322,12 +408,44 @@ export class Engine {
     }
   }
 
-  private bookFunding(strategy: string, venue: string, symbol: string, amount: Fixed, r: Record<string, unknown>, journal: boolean, ts = 0): void {
+  private bookFunding(
+    strategy: string,
+    venue: string,
+    symbol: string,
+    amount: Fixed,
+    r: Record<string, unknown>,
+    journal: boolean,
+    ts = 0,
+  ): void {
     const quote = this.quotes.get(key(venue, symbol)) ?? 'USD';
     const rate = fx(String(r.rate ?? '0'));
-    this.ledger.applyFunding({ ts, venue, symbol, strategy, amount, rate, qty: fx(String(r.qty ?? '0')), markPrice: fx(String(r.markPrice ?? '0')) }, quote);
+    this.ledger.applyFunding(
+      {
+        ts,
+        venue,
+        symbol,
+        strategy,
+        amount,
+        rate,
+        qty: fx(String(r.qty ?? '0')),
+        markPrice: fx(String(r.markPrice ?? '0')),
+      },
+      quote,
+    );
     if (!journal) return;
-    this.journal.append({ type: 'funding', ts, venue, symbol, strategy, amount: str(amount), currency: quote, rate: String(r.rate), qty: r.qty, markPrice: r.markPrice, mode: this.mode });
+    this.journal.append({
+      type: 'funding',
+      ts,
+      venue,
+      symbol,
+      strategy,
+      amount: str(amount),
+      currency: quote,
+      rate: String(r.rate),
+      qty: r.qty,
+      markPrice: r.markPrice,
+      mode: this.mode,
+    });
     this.emit({ type: 'funding', ts, venue, symbol, amount: str(amount), rate: String(r.rate) });
   }
 
@@ -336,7 +454,11 @@ export class Engine {
     for (const [k, book] of this.books) {
       if (!book.ready) continue;
       const inst = this.instruments.get(k)!;
-      this.ledger.mark(inst.venue, inst.symbol, roundTo(fx(book.mid.toFixed(Math.min(inst.priceDecimals + 1, 12))), 12));
+      this.ledger.mark(
+        inst.venue,
+        inst.symbol,
+        roundTo(fx(book.mid.toFixed(Math.min(inst.priceDecimals + 1, 12))), 12),
+      );
     }
   }
 
@@ -344,7 +466,8 @@ export class Engine {
     this.refreshMarks();
     const equity = this.ledger.equity();
     this.equityStats.sample(equity);
-    for (const rt of this.strategies) rt.stats.sample(this.ledger.totals((a) => a.strategy === rt.strategy.name).net);
+    for (const rt of this.strategies)
+      rt.stats.sample(this.ledger.totals((a) => a.strategy === rt.strategy.name).net);
     this.curve.push(toNumber(equity));
     if (this.curve.length > MAX_CURVE) this.curve.shift();
   }
@@ -386,7 +509,11 @@ export class Engine {
     for (const rt of this.strategies) this.setStrategyState(rt, 'HALTED', reason);
     this.setState('HALTED', reason);
     this.options.onKillStateChange?.(true);
-    this.alert('critical', 'engine', `KILL SWITCH: ${reason}; ${cancelled} open order${cancelled === 1 ? '' : 's'} cancelled, all strategies HALTED`);
+    this.alert(
+      'critical',
+      'engine',
+      `KILL SWITCH: ${reason}; ${cancelled} open order${cancelled === 1 ? '' : 's'} cancelled, all strategies HALTED`,
+    );
     return { ok: true, message: `HALTED: ${cancelled} order(s) cancelled` };
   }
 
@@ -406,7 +533,8 @@ export class Engine {
       case 'resume': {
         const rt = this.strategies.find((s) => s.strategy.name === cmd.strategy);
         if (!rt) return { ok: false, message: `no strategy named ${cmd.strategy}` };
-        if (rt.state === 'HALTED') return { ok: false, message: `${rt.strategy.name} is HALTED: re-arm first` };
+        if (rt.state === 'HALTED')
+          return { ok: false, message: `${rt.strategy.name} is HALTED: re-arm first` };
         if (cmd.type === 'pause' || (rt.state !== 'PAUSED' && cmd.type !== 'resume')) {
           const n = this.cancelAll(rt.strategy.name);
           this.setStrategyState(rt, 'PAUSED', 'paused by operator');
@@ -418,8 +546,12 @@ export class Engine {
       case 'promote': {
         const rt = this.strategies.find((s) => s.strategy.name === cmd.strategy);
         if (!rt) return { ok: false, message: `no strategy named ${cmd.strategy}` };
-        if (!this.liveAllowed) return { ok: false, message: `promotion needs --live: ${rt.strategy.name} stays PAPER` };
-        return { ok: false, message: `no live execution gateway is configured: ${rt.strategy.name} stays PAPER` };
+        if (!this.liveAllowed)
+          return { ok: false, message: `promotion needs --live: ${rt.strategy.name} stays PAPER` };
+        return {
+          ok: false,
+          message: `no live execution gateway is configured: ${rt.strategy.name} stays PAPER`,
+        };
       }
       case 'demote': {
         const rt = this.strategies.find((s) => s.strategy.name === cmd.strategy);

@@ -60,7 +60,12 @@ export class EngineHost {
       halted: store.data.halted,
       onKillStateChange: (halted) => void store.update((s) => void (s.halted = halted)),
     });
-    if (store.data.halted) desk.engine.alert('critical', 'engine', 'started HALTED: the kill switch was engaged before the restart; R or ctl rearm to trade');
+    if (store.data.halted)
+      desk.engine.alert(
+        'critical',
+        'engine',
+        'started HALTED: the kill switch was engaged before the restart; R or ctl rearm to trade',
+      );
     return new EngineHost(desk, store, clock, startTs, o.profile.market.speed, o.snapshotHz ?? 15);
   }
 
@@ -135,7 +140,8 @@ export class EngineHost {
       this.clock.advanceTo(this.simNow());
       engine.advance(this.clock.now());
     }
-    if (engine.orders.openCount > 0) engine.alert('warning', 'engine', `${engine.orders.openCount} order(s) still open at shutdown`);
+    if (engine.orders.openCount > 0)
+      engine.alert('warning', 'engine', `${engine.orders.openCount} order(s) still open at shutdown`);
     journal.close();
   }
 }

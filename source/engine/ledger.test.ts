@@ -69,7 +69,16 @@ describe('Ledger known answers', () => {
     l.deposit('binance', 'USDT', fx('1000'));
     book(l, fill('buy', '1', '100'));
     l.applyFunding(
-      { ts: 1, venue: 'binance', symbol: 'BTC/USDT:USDT', strategy: 's', amount: fx('-0.01'), rate: fx('0.0001'), qty: fx('1'), markPrice: fx('100') },
+      {
+        ts: 1,
+        venue: 'binance',
+        symbol: 'BTC/USDT:USDT',
+        strategy: 's',
+        amount: fx('-0.01'),
+        rate: fx('0.0001'),
+        qty: fx('1'),
+        markPrice: fx('100'),
+      },
       'USDT',
     );
     l.mark('binance', 'BTC/USDT:USDT', fx('100'));
@@ -88,30 +97,34 @@ describe('Ledger identities (property)', () => {
 
   it('net PnL equals equity change and an independent cash-flow recomputation, exactly', () => {
     fc.assert(
-      fc.property(fc.array(fillArb, { minLength: 1, maxLength: 60 }), fc.integer({ min: 50_000, max: 700_000 }), (fills, markTenths) => {
-        const l = new Ledger();
-        l.deposit('binance', 'USDT', fx('100000'));
-        let cashFlow = ZERO;
-        let qty = ZERO;
-        let fees = ZERO;
-        for (const f of fills) {
-          const x = fill(f.side, f.qty, f.price, f.fee);
-          book(l, x);
-          const signed = f.side === 'buy' ? x.qty : -x.qty;
-          cashFlow -= mul(signed, x.price);
-          qty += signed;
-          fees += x.fee;
-        }
-        const mark = fx((markTenths / 10).toFixed(1));
-        l.mark('binance', 'BTC/USDT:USDT', mark);
-        const t = l.totals();
-        const bruteNet = cashFlow + mul(qty, mark) - fees;
-        expect(t.net).toBe(bruteNet);
-        expect(l.equity() - l.startEquity()).toBe(bruteNet);
-        const acc = l.accountsList()[0];
-        expect(acc.qty).toBe(qty);
-        expect(t.realized + unrealized(acc)).toBe(cashFlow + mul(qty, mark));
-      }),
+      fc.property(
+        fc.array(fillArb, { minLength: 1, maxLength: 60 }),
+        fc.integer({ min: 50_000, max: 700_000 }),
+        (fills, markTenths) => {
+          const l = new Ledger();
+          l.deposit('binance', 'USDT', fx('100000'));
+          let cashFlow = ZERO;
+          let qty = ZERO;
+          let fees = ZERO;
+          for (const f of fills) {
+            const x = fill(f.side, f.qty, f.price, f.fee);
+            book(l, x);
+            const signed = f.side === 'buy' ? x.qty : -x.qty;
+            cashFlow -= mul(signed, x.price);
+            qty += signed;
+            fees += x.fee;
+          }
+          const mark = fx((markTenths / 10).toFixed(1));
+          l.mark('binance', 'BTC/USDT:USDT', mark);
+          const t = l.totals();
+          const bruteNet = cashFlow + mul(qty, mark) - fees;
+          expect(t.net).toBe(bruteNet);
+          expect(l.equity() - l.startEquity()).toBe(bruteNet);
+          const acc = l.accountsList()[0];
+          expect(acc.qty).toBe(qty);
+          expect(t.realized + unrealized(acc)).toBe(cashFlow + mul(qty, mark));
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -52,7 +52,20 @@ export class Ledger {
     const k = key(strategy, venue, symbol);
     let acc = this.accounts.get(k);
     if (!acc) {
-      acc = { strategy, venue, symbol, quote, qty: ZERO, cost: ZERO, realized: ZERO, fees: ZERO, funding: ZERO, mark: ZERO, trades: 0, volume: ZERO };
+      acc = {
+        strategy,
+        venue,
+        symbol,
+        quote,
+        qty: ZERO,
+        cost: ZERO,
+        realized: ZERO,
+        fees: ZERO,
+        funding: ZERO,
+        mark: ZERO,
+        trades: 0,
+        volume: ZERO,
+      };
       this.accounts.set(k, acc);
     }
     return acc;
@@ -67,7 +80,7 @@ export class Ledger {
     const signed = fill.side === 'buy' ? fill.qty : -fill.qty;
     let remaining = signed;
     // Close against the open side first; what is left opens (or flips) the position.
-    if (acc.qty !== ZERO && (acc.qty > ZERO) !== (signed > ZERO)) {
+    if (acc.qty !== ZERO && acc.qty > ZERO !== signed > ZERO) {
       const closing = abs(signed) < abs(acc.qty) ? signed : -acc.qty;
       const removedCost = closing === -acc.qty ? acc.cost : div(mul(acc.cost, abs(closing)), abs(acc.qty));
       acc.realized += -mul(closing, fill.price) - removedCost;
@@ -124,7 +137,15 @@ export class Ledger {
   }
 
   totals(filter?: (acc: PositionAccount) => boolean): StrategyTotals {
-    const t: StrategyTotals = { realized: ZERO, unrealized: ZERO, fees: ZERO, funding: ZERO, net: ZERO, trades: 0, volume: ZERO };
+    const t: StrategyTotals = {
+      realized: ZERO,
+      unrealized: ZERO,
+      fees: ZERO,
+      funding: ZERO,
+      net: ZERO,
+      trades: 0,
+      volume: ZERO,
+    };
     for (const acc of this.accounts.values()) {
       if (filter && !filter(acc)) continue;
       t.realized += acc.realized;

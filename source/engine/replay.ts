@@ -33,7 +33,16 @@ export function runReplay(o: ReplayOptions): ReplayResult {
   }
   const startTs = o.startTs ?? REPLAY_START_TS;
   const clock = new SimClock(startTs);
-  const { engine, market, journal } = buildDesk({ profile: o.profile, clock, storeDir, mode: 'paper', liveAllowed: false, seed: o.seed, startTs, fsync: 'none' });
+  const { engine, market, journal } = buildDesk({
+    profile: o.profile,
+    clock,
+    storeDir,
+    mode: 'paper',
+    liveAllowed: false,
+    seed: o.seed,
+    startTs,
+    fsync: 'none',
+  });
   let last = startTs;
   for (let i = 0; i < o.events; i++) {
     const ev = market.next();

@@ -47,11 +47,18 @@ export function buildReport(engine: Engine): Report {
   const strategies: Record<string, ReportFigures> = {};
   for (const rt of engine.strategies) {
     const t = engine.ledger.totals((a) => a.strategy === rt.strategy.name);
-    strategies[rt.strategy.name] = figures(t, maxOf(rt.stats.maxDrawdown, rt.stats.drawdownAt(t.net)), rt.stats.sharpe());
+    strategies[rt.strategy.name] = figures(
+      t,
+      maxOf(rt.stats.maxDrawdown, rt.stats.drawdownAt(t.net)),
+      rt.stats.sharpe(),
+    );
   }
   const equity = engine.ledger.equity();
   const s = engine.equityStats;
-  return { total: figures(engine.ledger.totals(), maxOf(s.maxDrawdown, s.drawdownAt(equity)), s.sharpe()), strategies };
+  return {
+    total: figures(engine.ledger.totals(), maxOf(s.maxDrawdown, s.drawdownAt(equity)), s.sharpe()),
+    strategies,
+  };
 }
 
 function maxOf(a: Fixed, b: Fixed): Fixed {

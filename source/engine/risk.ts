@@ -17,12 +17,18 @@ export interface RiskView {
 }
 
 /** null when allowed; otherwise why not, in one line. */
-export function checkOrder(intent: OrderIntent, limits: RiskLimits, view: RiskView, reducingOnly: boolean): string | null {
+export function checkOrder(
+  intent: OrderIntent,
+  limits: RiskLimits,
+  view: RiskView,
+  reducingOnly: boolean,
+): string | null {
   const pos = view.position(intent.venue, intent.symbol);
   const signed = intent.side === 'buy' ? intent.qty : -intent.qty;
   const after = pos + signed;
   const reduces = Math.abs(after) < Math.abs(pos) + 1e-12 && Math.sign(after) * Math.sign(pos) >= 0;
-  if (intent.reduceOnly && !reduces) return `reduce-only ${intent.side} ${intent.qty} would grow the ${intent.venue} position`;
+  if (intent.reduceOnly && !reduces)
+    return `reduce-only ${intent.side} ${intent.qty} would grow the ${intent.venue} position`;
   if (reducingOnly && !reduces) return `only exposure-reducing orders are allowed now`;
   const notional = intent.qty * intent.price;
   if (!reduces && notional > limits.maxOrderNotional) {

@@ -27,12 +27,32 @@ export function buildSnapshot(engine: Engine, seq: number): Snapshot {
     };
   });
 
-  interface VenueSum { venue: string; symbol: string; qty: Fixed; cost: Fixed; mark: Fixed; unrealized: Fixed; realized: Fixed; fees: Fixed; funding: Fixed }
+  interface VenueSum {
+    venue: string;
+    symbol: string;
+    qty: Fixed;
+    cost: Fixed;
+    mark: Fixed;
+    unrealized: Fixed;
+    realized: Fixed;
+    fees: Fixed;
+    funding: Fixed;
+  }
   const perVenue = new Map<string, VenueSum>();
   const byAsset = new Map<string, { net: Fixed; gross: Fixed; notional: Fixed }>();
   for (const acc of engine.ledger.accountsList()) {
     const k = key(acc.venue, acc.symbol);
-    const sum = perVenue.get(k) ?? { venue: acc.venue, symbol: acc.symbol, qty: ZERO, cost: ZERO, mark: acc.mark, unrealized: ZERO, realized: ZERO, fees: ZERO, funding: ZERO };
+    const sum = perVenue.get(k) ?? {
+      venue: acc.venue,
+      symbol: acc.symbol,
+      qty: ZERO,
+      cost: ZERO,
+      mark: acc.mark,
+      unrealized: ZERO,
+      realized: ZERO,
+      fees: ZERO,
+      funding: ZERO,
+    };
     sum.qty += acc.qty;
     sum.cost += acc.cost;
     sum.mark = acc.mark;
@@ -62,7 +82,12 @@ export function buildSnapshot(engine: Engine, seq: number): Snapshot {
       funding: fmt(p.funding, 2),
     };
   });
-  const exposure: ExposureRow[] = [...byAsset].map(([asset, e]) => ({ asset, net: str(e.net), gross: str(e.gross), netNotional: fmt(e.notional, 2) }));
+  const exposure: ExposureRow[] = [...byAsset].map(([asset, e]) => ({
+    asset,
+    net: str(e.net),
+    gross: str(e.gross),
+    netNotional: fmt(e.notional, 2),
+  }));
 
   const spreads: SpreadRow[] = [];
   const assets = [...new Set([...engine.instruments.values()].map((i) => i.base))];
@@ -71,7 +96,13 @@ export function buildSnapshot(engine: Engine, seq: number): Snapshot {
     const quotes = insts.map((i) => {
       const b = engine.books.get(key(i.venue, i.symbol))!;
       const t = engine.lastData.get(key(i.venue, i.symbol));
-      return { venue: i.venue, bid: b.bestBid, ask: b.bestAsk, ageMs: t === undefined ? -1 : now - t, feeSource: 'default' as const };
+      return {
+        venue: i.venue,
+        bid: b.bestBid,
+        ask: b.bestAsk,
+        ageMs: t === undefined ? -1 : now - t,
+        feeSource: 'default' as const,
+      };
     });
     let best = { gross: Number.NEGATIVE_INFINITY, direction: '', fees: 0 };
     for (const cheap of insts) {
@@ -81,17 +112,36 @@ export function buildSnapshot(engine: Engine, seq: number): Snapshot {
         const rb = engine.books.get(key(rich.venue, rich.symbol))!;
         if (!cb.ready || !rb.ready) continue;
         const gross = ((rb.bestBid - cb.bestAsk) / ((rb.mid + cb.mid) / 2)) * 1e4;
-        if (gross > best.gross) best = { gross, direction: `buy ${cheap.venue} / sell ${rich.venue}`, fees: feeBps(cheap, 'taker') + feeBps(rich, 'taker') };
+        if (gross > best.gross)
+          best = {
+            gross,
+            direction: `buy ${cheap.venue} / sell ${rich.venue}`,
+            fees: feeBps(cheap, 'taker') + feeBps(rich, 'taker'),
+          };
       }
     }
     const gross = Number.isFinite(best.gross) ? best.gross : 0;
-    spreads.push({ asset, quotes, grossBps: round2(gross), netBps: round2(gross - 2 * best.fees), direction: best.direction });
+    spreads.push({
+      asset,
+      quotes,
+      grossBps: round2(gross),
+      netBps: round2(gross - 2 * best.fees),
+      direction: best.direction,
+    });
   }
 
   const signals = [...engine.signals.values()]
     .map((s) => s.latest)
     .filter((r) => r !== null)
-    .map((r) => ({ model: r.model, symbol: r.symbol, prediction: round2(r.prediction), confidence: round2(r.confidence), version: r.version, ageMs: now - r.ts, drift: r.drift }));
+    .map((r) => ({
+      model: r.model,
+      symbol: r.symbol,
+      prediction: round2(r.prediction),
+      confidence: round2(r.confidence),
+      version: r.version,
+      ageMs: now - r.ts,
+      drift: r.drift,
+    }));
 
   const venueNames = [...engine.venues.keys()];
   return {
@@ -121,7 +171,10 @@ export function buildSnapshot(engine: Engine, seq: number): Snapshot {
       funding: fmt(totals.funding, 2),
       net: fmt(totals.net, 2),
       drawdown: fmt(drawdown, 2),
-      maxDrawdown: fmt(drawdown > engine.equityStats.maxDrawdown ? drawdown : engine.equityStats.maxDrawdown, 2),
+      maxDrawdown: fmt(
+        drawdown > engine.equityStats.maxDrawdown ? drawdown : engine.equityStats.maxDrawdown,
+        2,
+      ),
       curve: [...engine.curve, toNumber(equity)],
       breakEven: toNumber(start),
     },
@@ -129,7 +182,12 @@ export function buildSnapshot(engine: Engine, seq: number): Snapshot {
   };
 }
 
-function idleReason(engine: Engine, state: string, denial: string | null, reason: string | null): string | null {
+function idleReason(
+  engine: Engine,
+  state: string,
+  denial: string | null,
+  reason: string | null,
+): string | null {
   if (engine.state === 'HALTED') return 'halted by kill switch: R to re-arm';
   if (state === 'PAUSED') return 'paused by operator';
   if (denial) return `risk: ${denial}`;

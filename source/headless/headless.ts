@@ -42,6 +42,7 @@ export async function runHeadless(o: HeadlessOptions): Promise<number> {
     process.on('SIGINT', onInt);
     process.on('SIGTERM', onTerm);
     process.on('SIGUSR1', onKill);
-    const durationTimer = o.durationSec !== undefined ? setTimeout(() => void stop('duration'), o.durationSec * 1000) : null;
+    const durationTimer =
+      o.durationSec !== undefined ? setTimeout(() => void stop('duration'), o.durationSec * 1000) : null;
   });
 }

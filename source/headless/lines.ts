@@ -34,7 +34,11 @@ function time(ts: number): string {
 }
 
 export function statusText(l: StatusLine): string {
-  const venues = l.venues.map((v) => (v.dataAgeMs < 0 ? `${v.name} no data` : `${v.name} ${v.connected ? "up" : "STALE"} ${v.dataAgeMs}ms`)).join(", ");
+  const venues = l.venues
+    .map((v) =>
+      v.dataAgeMs < 0 ? `${v.name} no data` : `${v.name} ${v.connected ? 'up' : 'STALE'} ${v.dataAgeMs}ms`,
+    )
+    .join(', ');
   return `${time(l.ts)} STATUS ${l.state} ${l.mode.toUpperCase()} equity ${l.equity} net ${l.netPnl} positions ${l.openPositions} orders ${l.openOrders} fills ${l.fills} | ${venues}`;
 }
 

@@ -45,7 +45,10 @@ export function App({ store, client, columns, rows, onExit }: AppProps): ReactNo
   useEffect(() => {
     exit.current = onExit;
   }, [onExit]);
-  const handleKey = useMemo(() => createKeyHandler({ store, client, onExit: () => exit.current() }), [store, client]);
+  const handleKey = useMemo(
+    () => createKeyHandler({ store, client, onExit: () => exit.current() }),
+    [store, client],
+  );
   useInput(handleKey);
 
   return (

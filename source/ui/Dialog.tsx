@@ -26,7 +26,13 @@ export function Dialog({ title, lines, width, tone = 'cyan' }: DialogProps): Rea
         {fit(title, inner)}
       </Text>
       {lines.map((line, i) => (
-        <Text key={i} wrap="truncate" color={line.color} bold={line.bold ?? false} dimColor={line.dim ?? false}>
+        <Text
+          key={i}
+          wrap="truncate"
+          color={line.color}
+          bold={line.bold ?? false}
+          dimColor={line.dim ?? false}
+        >
           {fit(line.text, inner)}
         </Text>
       ))}

@@ -11,7 +11,15 @@ import type { ConsoleStore } from './store.ts';
 export const QUIT_QUESTION = 'Quit? trading stops and open orders are cancelled (y/n)';
 export const REARM_QUESTION = 'Re-arm trading? strategies may place orders again (y/n)';
 
-export function Overlay({ store, width, height }: { store: ConsoleStore; width: number; height: number }): ReactNode {
+export function Overlay({
+  store,
+  width,
+  height,
+}: {
+  store: ConsoleStore;
+  width: number;
+  height: number;
+}): ReactNode {
   const overlay = useStore(store, (s) => s.overlay);
   const tradingState = useStore(store, (s) => s.snapshot?.state);
   if (overlay.kind === 'none') return null;
@@ -27,14 +35,22 @@ export function Overlay({ store, width, height }: { store: ConsoleStore; width: 
       {overlay.kind === 'help' && <HelpOverlay width={width} />}
       {overlay.kind === 'promote' && <PromoteDialog store={store} width={width} />}
       {overlay.kind === 'confirm-quit' && (
-        <Dialog title="Quit" tone="yellow" width={dialogWidth(width, QUIT_QUESTION.length + 2)} lines={[{ text: QUIT_QUESTION }]} />
+        <Dialog
+          title="Quit"
+          tone="yellow"
+          width={dialogWidth(width, QUIT_QUESTION.length + 2)}
+          lines={[{ text: QUIT_QUESTION }]}
+        />
       )}
       {overlay.kind === 'confirm-rearm' && (
         <Dialog
           title="Re-arm"
           tone="yellow"
           width={dialogWidth(width, REARM_QUESTION.length + 2)}
-          lines={[{ text: REARM_QUESTION }, { text: `trading state now: ${tradingState ?? 'unknown'}`, dim: true }]}
+          lines={[
+            { text: REARM_QUESTION },
+            { text: `trading state now: ${tradingState ?? 'unknown'}`, dim: true },
+          ]}
         />
       )}
       {overlay.kind === 'message' && (

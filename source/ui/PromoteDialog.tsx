@@ -21,7 +21,9 @@ export function PromoteDialog({ store, width }: { store: ConsoleStore; width: nu
     : [{ text: 'asking the engine for the break-even gate…', dim: true }];
   const lines: DialogLine[] = [
     ...gateLines,
-    ...(liveAllowed ? [] : [{ text: 'live orders are not allowed: the engine was started without --live', color: 'yellow' }]),
+    ...(liveAllowed
+      ? []
+      : [{ text: 'live orders are not allowed: the engine was started without --live', color: 'yellow' }]),
     { text: '' },
     { text: `Type "${strategy}" to trade it with real money:` },
     { text: `> ${typed}▏`, color: matches ? 'green' : undefined, bold: true },

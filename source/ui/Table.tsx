@@ -30,7 +30,11 @@ export interface FittedColumn<Row> {
 const GAP = 1;
 
 /** Choose and size the columns for `width`, in their declared order. */
-export function fitColumns<Row>(columns: Column<Row>[], rows: readonly Row[], width: number): FittedColumn<Row>[] {
+export function fitColumns<Row>(
+  columns: Column<Row>[],
+  rows: readonly Row[],
+  width: number,
+): FittedColumn<Row>[] {
   const ideals = new Map(
     columns.map((column) => [
       column,
@@ -103,7 +107,14 @@ export interface TableProps<Row> {
 /** Columns of a selectable table leave room for the selection marker. */
 export const MARKER_WIDTH = 2;
 
-export function Table<Row>({ columns, rows, width, height, offset = 0, selected }: TableProps<Row>): ReactNode {
+export function Table<Row>({
+  columns,
+  rows,
+  width,
+  height,
+  offset = 0,
+  selected,
+}: TableProps<Row>): ReactNode {
   const marker = selected === undefined ? 0 : MARKER_WIDTH;
   const fitted = fitColumns(columns, rows, width - marker);
   const visible = rows.slice(offset, offset + Math.max(0, height - 1));

@@ -19,7 +19,9 @@ export function createKeyHandler({ store, client, onExit }: KeyHandlerDeps): Key
 
   const send = (command: Command, sending?: string): void => {
     if (sending) report({ ok: true, message: sending });
-    client.send(command).then(report, (error: unknown) => report({ ok: false, message: failure(command, error) }));
+    client
+      .send(command)
+      .then(report, (error: unknown) => report({ ok: false, message: failure(command, error) }));
   };
 
   // The row the operator sees selected, with the state the engine last reported (even while frozen).
@@ -42,7 +44,9 @@ export function createKeyHandler({ store, client, onExit }: KeyHandlerDeps): Key
   };
 
   const quit = (): void => {
-    store.getState().open({ kind: 'message', text: 'Stopping: cancelling open orders and closing…', closable: false });
+    store
+      .getState()
+      .open({ kind: 'message', text: 'Stopping: cancelling open orders and closing…', closable: false });
     Promise.resolve()
       .then(onExit)
       .catch((error: unknown) => {
@@ -79,7 +83,9 @@ export function createKeyHandler({ store, client, onExit }: KeyHandlerDeps): Key
         return state.moveRow(key.upArrow ? -1 : 1);
       case 'pause-resume':
         return withTarget((s) =>
-          send(s.state === 'PAUSED' ? { type: 'resume', strategy: s.name } : { type: 'pause', strategy: s.name }),
+          send(
+            s.state === 'PAUSED' ? { type: 'resume', strategy: s.name } : { type: 'pause', strategy: s.name },
+          ),
         );
       case 'promote':
         return withTarget(askGate);

@@ -4,7 +4,8 @@ import * as asciichart from 'asciichart';
 /** `values` as exactly `count` points: evenly spaced samples of a long curve, a short one stretched between its samples. */
 export function resample(values: readonly number[], count: number): number[] {
   if (values.length === 0 || count <= 0) return [];
-  if (values.length === 1 || count === 1) return Array.from({ length: count }, () => values[values.length - 1]);
+  if (values.length === 1 || count === 1)
+    return Array.from({ length: count }, () => values[values.length - 1]);
   return Array.from({ length: count }, (_, i) => {
     const at = (i * (values.length - 1)) / (count - 1);
     const before = Math.floor(at);
@@ -15,7 +16,12 @@ export function resample(values: readonly number[], count: number): number[] {
 }
 
 /** At most `height` lines, each exactly `width` columns or fewer; empty when nothing useful fits. */
-export function equityChart(curve: readonly number[], breakEven: number, width: number, height: number): string[] {
+export function equityChart(
+  curve: readonly number[],
+  breakEven: number,
+  width: number,
+  height: number,
+): string[] {
   const samples = curve.filter(Number.isFinite);
   if (samples.length === 0 || height < 1) return [];
   const low = Math.min(breakEven, ...samples);

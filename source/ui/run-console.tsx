@@ -4,6 +4,7 @@ import type { ReactElement } from 'react';
 import type { EngineClient } from '../control/client.ts';
 import type { Snapshot } from '../control/protocol.ts';
 import { App } from './App.tsx';
+import { anchoredFrames } from './frame-stream.ts';
 import { createConsoleStore } from './store.ts';
 
 export interface RunConsoleOptions {
@@ -11,8 +12,10 @@ export interface RunConsoleOptions {
   stdin?: NodeJS.ReadStream;
 }
 
-const ENTER_ALTERNATE_SCREEN = '\x1b[?1049h';
+// The alternate screen keeps the cursor's row from the shell: frames must start at the top.
+const ENTER_ALTERNATE_SCREEN = '\x1b[?1049h\x1b[H';
 const LEAVE_ALTERNATE_SCREEN = '\x1b[?1049l';
+const CLEAR_SCREEN = '\x1b[2J\x1b[H';
 /** Ink's maxFps throttles only the terminal write, so snapshots are thinned before they reach React. */
 const FRAMES_PER_SECOND = 15;
 
@@ -20,7 +23,10 @@ export async function runConsole(client: EngineClient, opts: RunConsoleOptions =
   const stdout = opts.stdout ?? process.stdout;
   const stdin = opts.stdin ?? process.stdin;
   const store = createConsoleStore();
-  const size = (): { columns: number; rows: number } => ({ columns: stdout.columns || 80, rows: stdout.rows || 24 });
+  const size = (): { columns: number; rows: number } => ({
+    columns: stdout.columns || 80,
+    rows: stdout.rows || 24,
+  });
 
   let screenRestored = false;
   const restoreScreen = (): void => {
@@ -32,54 +38,62 @@ export async function runConsole(client: EngineClient, opts: RunConsoleOptions =
   process.once('exit', restoreScreen);
   stdout.write(ENTER_ALTERNATE_SCREEN);
 
-  const snapshots = latestAtMost(FRAMES_PER_SECOND, (snapshot: Snapshot) => store.getState().receive(snapshot));
+  const snapshots = latestAtMost(FRAMES_PER_SECOND, (snapshot: Snapshot) =>
+    store.getState().receive(snapshot),
+  );
   const unsubscribe = client.onSnapshot(snapshots.push);
 
-  return new Promise<void>((resolve, reject) => {
-    let instance: Instance | undefined;
+  return new Promise<void>((resolve) => {
     let stopping = false;
 
     const stop = async (): Promise<void> => {
       if (stopping) return;
       stopping = true;
-      let failure: unknown;
       try {
         await client.close();
       } catch (error) {
-        failure = error;
+        // The engine did not stop: stay on screen so the operator still sees it and can kill or retry.
+        stopping = false;
+        throw error;
       }
       unsubscribe();
       snapshots.cancel();
       stdout.off('resize', redraw);
-      instance?.unmount();
+      instance.unmount();
       restoreScreen();
       process.off('exit', restoreScreen);
-      if (failure === undefined) resolve();
-      else reject(failure instanceof Error ? failure : new Error(String(failure)));
+      resolve();
     };
 
     const view = (): ReactElement => {
       const { columns, rows } = size();
       return <App store={store} client={client} columns={columns} rows={rows} onExit={stop} />;
     };
-    function redraw(): void {
-      instance?.rerender(view());
-    }
+    // A resize may have scrolled or reflowed the screen under the last frame: paint the next one whole.
+    const redraw = (): void => {
+      instance.clear();
+      stdout.write(CLEAR_SCREEN);
+      instance.rerender(view());
+    };
 
-    stdout.on('resize', redraw);
-    instance = render(view(), {
-      stdout,
+    const instance: Instance = render(view(), {
+      // Incremental rendering rewrites only changed lines; anchoredFrames fixes where Ink 6.8 puts them.
+      stdout: anchoredFrames(stdout),
       stdin,
       exitOnCtrlC: false,
       patchConsole: false,
       maxFps: FRAMES_PER_SECOND,
       incrementalRendering: true,
     });
+    stdout.on('resize', redraw);
   });
 }
 
 /** Passes on at most `perSecond` values, always the newest: a burst costs one render, not one per value. */
-function latestAtMost<T>(perSecond: number, deliver: (value: T) => void): { push: (value: T) => void; cancel: () => void } {
+function latestAtMost<T>(
+  perSecond: number,
+  deliver: (value: T) => void,
+): { push: (value: T) => void; cancel: () => void } {
   const interval = 1000 / perSecond;
   let last = Number.NEGATIVE_INFINITY;
   let pending: { value: T } | undefined;

@@ -123,7 +123,9 @@ export function createConsoleStore(initial: Snapshot | null = null): ConsoleStor
     },
     showGate(strategy, gate) {
       set((s) =>
-        s.overlay.kind === 'promote' && s.overlay.strategy === strategy ? { overlay: { ...s.overlay, gate } } : {},
+        s.overlay.kind === 'promote' && s.overlay.strategy === strategy
+          ? { overlay: { ...s.overlay, gate } }
+          : {},
       );
     },
 

@@ -40,7 +40,9 @@ export class FakeEngineClient implements EngineClient {
   closed = 0;
   private readonly listeners = new Set<(snapshot: Snapshot) => void>();
 
-  constructor(private readonly answer: (command: Command) => CommandResult = () => ({ ok: true, message: 'done' })) {}
+  constructor(
+    private readonly answer: (command: Command) => CommandResult = () => ({ ok: true, message: 'done' }),
+  ) {}
 
   onSnapshot(listener: (snapshot: Snapshot) => void): () => void {
     this.listeners.add(listener);

@@ -59,14 +59,16 @@ export class CrossVenueArb implements Strategy {
 
   decide(ctx: StrategyContext): OrderIntent[] {
     const inflight = ctx.openOrders();
-    if (inflight.length > 0) return this.idle(`waiting on ${inflight.length} order${inflight.length > 1 ? 's' : ''}`);
+    if (inflight.length > 0)
+      return this.idle(`waiting on ${inflight.length} order${inflight.length > 1 ? 's' : ''}`);
     const views: LegView[] = [];
     for (const leg of this.legs) {
       const book = ctx.book(leg.venue, leg.symbol);
       if (!book || !book.ready) return this.idle(`no book on ${leg.venue}`);
       const age = ctx.dataAgeMs(leg.venue, leg.symbol);
       const pos = ctx.position(leg.venue, leg.symbol);
-      if (age > ctx.staleAfterMs && pos === 0) return this.idle(`stale data on ${leg.venue} (${(age / 1000).toFixed(1)} s)`);
+      if (age > ctx.staleAfterMs && pos === 0)
+        return this.idle(`stale data on ${leg.venue} (${(age / 1000).toFixed(1)} s)`);
       views.push({ leg, inst: ctx.instrument(leg.venue, leg.symbol), book, pos });
     }
     const [a, b] = views;
@@ -109,8 +111,14 @@ export class CrossVenueArb implements Strategy {
     );
     const coarse = cheap.inst.step >= rich.inst.step ? cheap.inst : rich.inst;
     const qty = roundAmount(coarse, Math.min(depth, room));
-    const minQty = Math.max(cheap.inst.minNotional / cheap.book.bestAsk, rich.inst.minNotional / rich.book.bestBid);
-    if (qty < minQty) return this.idle(`edge ${edge.toFixed(1)} bp but depth or limits too thin (${qty} < ${minQty.toPrecision(3)})`);
+    const minQty = Math.max(
+      cheap.inst.minNotional / cheap.book.bestAsk,
+      rich.inst.minNotional / rich.book.bestBid,
+    );
+    if (qty < minQty)
+      return this.idle(
+        `edge ${edge.toFixed(1)} bp but depth or limits too thin (${qty} < ${minQty.toPrecision(3)})`,
+      );
     this.idleReason = null;
     this.openedAt = 0;
     return [
@@ -137,9 +145,20 @@ export class CrossVenueArb implements Strategy {
     const unwindSide = side === 'sell' ? 'sell' : 'buy';
     const unwindPrice = unwindSide === 'sell' ? over.book.bestBid : over.book.bestAsk;
     const qty = roundAmount(over.inst, Math.abs(imbalance));
-    if (qty <= 0) return this.idle(`imbalance ${imbalance.toPrecision(3)} below the step of ${over.leg.venue}`);
+    if (qty <= 0)
+      return this.idle(`imbalance ${imbalance.toPrecision(3)} below the step of ${over.leg.venue}`);
     this.idleReason = null;
-    return [this.intent(over, unwindSide, qty, this.capped(over, unwindSide, unwindPrice), unwindPrice, 'unwind', true)];
+    return [
+      this.intent(
+        over,
+        unwindSide,
+        qty,
+        this.capped(over, unwindSide, unwindPrice),
+        unwindPrice,
+        'unwind',
+        true,
+      ),
+    ];
   }
 
   private hold(ctx: StrategyContext, a: LegView, b: LegView, mid: number): OrderIntent[] {
@@ -149,7 +168,9 @@ export class CrossVenueArb implements Strategy {
     const exit = ((longA ? a.book.bestBid - b.book.bestAsk : b.book.bestBid - a.book.bestAsk) / mid) * 1e4;
     const held = ctx.now - this.openedAt;
     if (exit >= this.config.closeAtBps || held > this.config.maxHoldMs) return this.close(ctx, a, b, 'close');
-    return this.idle(`holding: exit ${exit.toFixed(1)} bp, closes at ≥ ${this.config.closeAtBps.toFixed(1)} bp`);
+    return this.idle(
+      `holding: exit ${exit.toFixed(1)} bp, closes at ≥ ${this.config.closeAtBps.toFixed(1)} bp`,
+    );
   }
 
   private close(_ctx: StrategyContext, a: LegView, b: LegView, tag: string): OrderIntent[] {
@@ -170,10 +191,30 @@ export class CrossVenueArb implements Strategy {
 
   private capped(v: LegView, side: 'buy' | 'sell', top: number): number {
     const slip = this.config.slippageBps / 1e4;
-    return side === 'buy' ? roundPrice(v.inst, top * (1 + slip), 'down') : roundPrice(v.inst, top * (1 - slip), 'up');
+    return side === 'buy'
+      ? roundPrice(v.inst, top * (1 + slip), 'down')
+      : roundPrice(v.inst, top * (1 - slip), 'up');
   }
 
-  private intent(v: LegView, side: 'buy' | 'sell', qty: number, price: number, decisionPrice: number, tag: string, reduceOnly: boolean): OrderIntent {
-    return { venue: v.leg.venue, symbol: v.leg.symbol, side, qty, price, tif: 'IOC', reduceOnly, decisionPrice, tag };
+  private intent(
+    v: LegView,
+    side: 'buy' | 'sell',
+    qty: number,
+    price: number,
+    decisionPrice: number,
+    tag: string,
+    reduceOnly: boolean,
+  ): OrderIntent {
+    return {
+      venue: v.leg.venue,
+      symbol: v.leg.symbol,
+      side,
+      qty,
+      price,
+      tif: 'IOC',
+      reduceOnly,
+      decisionPrice,
+      tag,
+    };
   }
 }

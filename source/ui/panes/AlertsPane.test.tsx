@@ -39,7 +39,12 @@ describe('AlertsPane', () => {
     const store = createConsoleStore(snapshotFixture());
     const { lastFrame } = renderAt(<AlertsPane store={store} width={200} height={7} />, 200);
     const frame = stripAnsi(lastFrame() ?? '');
-    for (const text of ['integrity', 'risk', 'order denied: notional 120 USDT over per-order cap 100', 'websocket reconnected after 2.1 s']) {
+    for (const text of [
+      'integrity',
+      'risk',
+      'order denied: notional 120 USDT over per-order cap 100',
+      'websocket reconnected after 2.1 s',
+    ]) {
       expect(frame).toContain(text);
     }
     expect(fitsWidth(lastFrame(), 200)).toBe(true);

@@ -73,6 +73,7 @@ function topEdge(title: string, note: string | undefined, width: number, focused
   const head = `${line} ${title} `;
   const tail = note ? ` ${note} ${line}` : '';
   if (textWidth(head) > room) return left + fit(head, room) + right;
-  if (textWidth(head) + textWidth(tail) > room) return left + head + line.repeat(room - textWidth(head)) + right;
+  if (textWidth(head) + textWidth(tail) > room)
+    return left + head + line.repeat(room - textWidth(head)) + right;
   return left + head + line.repeat(room - textWidth(head) - textWidth(tail)) + tail + right;
 }

@@ -17,7 +17,19 @@ describe('PnlPane', () => {
     const store = createConsoleStore(snapshotFixture());
     const { lastFrame } = renderAt(<PnlPane store={store} width={80} height={10} />, 80);
     const frame = stripAnsi(lastFrame() ?? '');
-    for (const text of ['5 PnL', 'net', '+12.47', 'realized', '+14.51', 'unreal', '+0.13', 'fees', '3.36', 'funding', '+0.19']) {
+    for (const text of [
+      '5 PnL',
+      'net',
+      '+12.47',
+      'realized',
+      '+14.51',
+      'unreal',
+      '+0.13',
+      'fees',
+      '3.36',
+      'funding',
+      '+0.19',
+    ]) {
       expect(frame).toContain(text);
     }
     expect(frame).toMatch(/[╭╮╯╰─]/);
@@ -29,7 +41,16 @@ describe('PnlPane', () => {
     const store = createConsoleStore(snapshotFixture());
     const { lastFrame } = renderAt(<PnlPane store={store} width={200} height={18} />, 200);
     const frame = stripAnsi(lastFrame() ?? '');
-    for (const text of ['drawdown', '1.20', 'max dd', '7.70', 'break-even', '10000.00', 'equity', '10012.60']) {
+    for (const text of [
+      'drawdown',
+      '1.20',
+      'max dd',
+      '7.70',
+      'break-even',
+      '10000.00',
+      'equity',
+      '10012.60',
+    ]) {
       expect(frame).toContain(text);
     }
     const chartRows = frameLines(lastFrame()).filter((line) => /\d ┤|\d ┼|\d┤|\d┼/.test(line));
@@ -41,6 +62,7 @@ describe('PnlPane', () => {
     const store = createConsoleStore(snapshotFixture({ pnl: { ...snapshotFixture().pnl, net: '-4.20' } }));
     const { lastFrame } = renderAt(<PnlPane store={store} width={80} height={8} />, 80);
     const line = (lastFrame() ?? '').split('\n').find((l) => stripAnsi(l).includes('-4.20')) ?? '';
-    expect(line).toContain('\u001B[31m-4.20');
+    expect(line).toContain('\u001B[31m');
+    expect(line).toMatch(/\[31m\s*-4\.20/);
   });
 });

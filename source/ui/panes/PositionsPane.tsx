@@ -48,8 +48,9 @@ export function PositionsPane({ store, width, height }: PaneProps): ReactNode {
   const focused = useStore(store, (s) => s.focus === 2);
   const inner = innerSize(width, height);
 
-  // A position row beats the exposure summary when there is room for only one of them.
-  const exposureLines = Math.min(exposure.length, Math.max(0, inner.height - 2));
+  // One line per asset when everything fits; otherwise the net per asset on a single line.
+  const fullExposure = inner.height >= positions.length + 1 + exposure.length;
+  const exposureLines = exposure.length === 0 || inner.height < 3 ? 0 : fullExposure ? exposure.length : 1;
   const tableHeight = Math.max(1, inner.height - exposureLines);
   const offset = scrollStart(scroll, tableHeight - 1, positions.length);
 
@@ -73,23 +74,48 @@ export function PositionsPane({ store, width, height }: PaneProps): ReactNode {
               flat: no open positions
             </Text>
           ) : (
-            <Table columns={columns} rows={positions} width={inner.width} height={tableHeight} offset={offset} />
+            <Table
+              columns={columns}
+              rows={positions}
+              width={inner.width}
+              height={tableHeight}
+              offset={offset}
+            />
           )}
-          {exposure.slice(0, exposureLines).map((row) => (
-            <NetExposure key={row.asset} row={row} />
-          ))}
+          {exposureLines === 0 ? null : fullExposure ? (
+            exposure.map((row) => <NetExposure key={row.asset} row={row} />)
+          ) : (
+            <NetExposureLine rows={exposure} />
+          )}
         </>
       )}
     </PaneFrame>
   );
 }
 
+/** A hedged book nets to zero per asset; anything else is a directional bet. */
+const exposureColor = (net: string): string => (isPositive(net) || isNegative(net) ? 'yellow' : 'green');
+
+/** Net size per asset, all on one line, for a short pane. */
+function NetExposureLine({ rows }: { rows: ExposureRow[] }): ReactNode {
+  return (
+    <Text wrap="truncate">
+      <Text bold>net</Text>
+      {rows.map((row) => (
+        <Text key={row.asset}>
+          {`  ${row.asset} `}
+          <Text color={exposureColor(row.net)}>{row.net}</Text>
+        </Text>
+      ))}
+    </Text>
+  );
+}
+
 function NetExposure({ row }: { row: ExposureRow }): ReactNode {
-  const directional = isPositive(row.net) || isNegative(row.net);
   return (
     <Text wrap="truncate">
       <Text bold>{`net ${row.asset} `}</Text>
-      <Text color={directional ? 'yellow' : 'green'}>{row.net}</Text>
+      <Text color={exposureColor(row.net)}>{row.net}</Text>
       <Text dimColor>{`  gross ${row.gross}  notional ${signedMoney(row.netNotional)}`}</Text>
     </Text>
   );

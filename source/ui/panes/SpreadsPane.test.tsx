@@ -22,7 +22,13 @@ describe('SpreadsPane', () => {
     const store = createConsoleStore(snapshotFixture());
     const { lastFrame } = renderAt(<SpreadsPane store={store} width={200} height={8} />, 200);
     const frame = stripAnsi(lastFrame() ?? '');
-    for (const text of ['64020.1/64020.2', '64025.0/64026.0', '3150.41/3150.42', 'buy binance / sell hyperliquid', 'default']) {
+    for (const text of [
+      '64020.1/64020.2',
+      '64025.0/64026.0',
+      '3150.41/3150.42',
+      'buy binance / sell hyperliquid',
+      'default',
+    ]) {
       expect(frame).toContain(text);
     }
     expect(fitsWidth(lastFrame(), 200)).toBe(true);

@@ -12,21 +12,19 @@ const NO_SPREADS: SpreadRow[] = [];
 const oldestQuote = (row: SpreadRow): number => Math.max(0, ...row.quotes.map((q) => q.ageMs));
 
 function spreadColumns(venues: string[]): Column<SpreadRow>[] {
-  const quoteColumns = venues.map(
-    (venue, i): Column<SpreadRow> => ({
-      title: venue,
-      keep: 6 + i,
-      max: 24,
-      cell: (row) => {
-        const quote = row.quotes.find((q) => q.venue === venue);
-        return quote ? `${price(quote.bid)}/${price(quote.ask)}` : '-';
-      },
-      color: (row) => {
-        const quote = row.quotes.find((q) => q.venue === venue);
-        return quote && quote.ageMs > STALE_MS ? 'yellow' : undefined;
-      },
-    }),
-  );
+  const quoteColumns = venues.map((venue, i): Column<SpreadRow> => ({
+    title: venue,
+    keep: 6 + i,
+    max: 24,
+    cell: (row) => {
+      const quote = row.quotes.find((q) => q.venue === venue);
+      return quote ? `${price(quote.bid)}/${price(quote.ask)}` : '-';
+    },
+    color: (row) => {
+      const quote = row.quotes.find((q) => q.venue === venue);
+      return quote && quote.ageMs > STALE_MS ? 'yellow' : undefined;
+    },
+  }));
   return [
     { title: 'asset', keep: 1, max: 8, cell: (row) => row.asset },
     ...quoteColumns,

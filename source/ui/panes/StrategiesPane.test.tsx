@@ -12,7 +12,16 @@ describe('StrategiesPane', () => {
     const store = createConsoleStore(snapshotFixture());
     const { lastFrame } = renderAt(<StrategiesPane store={store} width={80} height={8} />, 80);
     const frame = stripAnsi(lastFrame() ?? '');
-    for (const text of ['1 Strategies', 'arb-btc', 'arb-eth', 'PAPER', 'RUNNING', 'PAUSED', '+12.47', '-3.21']) {
+    for (const text of [
+      '1 Strategies',
+      'arb-btc',
+      'arb-eth',
+      'PAPER',
+      'RUNNING',
+      'PAUSED',
+      '+12.47',
+      '-3.21',
+    ]) {
       expect(frame).toContain(text);
     }
     expect(frame).toContain('edge 1.2 bp < 19.0 bp needed');
@@ -24,7 +33,14 @@ describe('StrategiesPane', () => {
     const store = createConsoleStore(snapshotFixture());
     const { lastFrame } = renderAt(<StrategiesPane store={store} width={200} height={8} />, 200);
     const frame = stripAnsi(lastFrame() ?? '');
-    for (const text of ['binance+hyperliquid', 'BTC/USDT:USDT', 'ETH/USDT:USDT', 'trades', '38', 'paused by operator']) {
+    for (const text of [
+      'binance+hyperliquid',
+      'BTC/USDT:USDT',
+      'ETH/USDT:USDT',
+      'trades',
+      '38',
+      'paused by operator',
+    ]) {
       expect(frame).toContain(text);
     }
     expect(fitsWidth(lastFrame(), 200)).toBe(true);
