@@ -1,6 +1,16 @@
 #!/usr/bin/env node
-// Load the TypeScript sources through tsx, then hand over to the command line.
-import { register } from 'tsx/esm/api';
+// Bundle the sources (fresh on every start, ~0.1 s) and run them: no TypeScript loader at run time.
+import { bundle } from './bundle.js';
 
-register();
-await import('./tradedesk.ts');
+// React's development build records every render in the performance timeline: unbounded memory over a day.
+process.env.NODE_ENV ??= 'production';
+
+let entry;
+try {
+  entry = await bundle();
+} catch (e) {
+  process.stderr.write(`tradedesk: could not build the sources: ${e.message}\n`);
+  process.exit(1);
+}
+process.argv[1] = entry.pathname;
+await import(entry.href);

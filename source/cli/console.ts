@@ -1,6 +1,5 @@
 // tradedesk (no command): the console, with the engine on its own worker thread.
 import { WorkerEngineClient } from '../control/worker-client.ts';
-import { runConsole } from '../ui/run-console.tsx';
 import { UsageError, type CommonOptions } from './main.ts';
 
 export async function runConsoleCommand({ profile, dataDir, flags }: CommonOptions): Promise<number> {
@@ -14,6 +13,8 @@ export async function runConsoleCommand({ profile, dataDir, flags }: CommonOptio
     liveAllowed: flags.live,
     seed: flags.seed,
   });
+  // Ink and React load while the engine thread starts.
+  const { runConsole } = await import('../ui/run-console.tsx');
   try {
     await client.ready;
   } catch (e) {

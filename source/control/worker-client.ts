@@ -16,8 +16,12 @@ export class WorkerEngineClient implements EngineClient {
   readonly ready: Promise<void>;
 
   constructor(options: HostOptions) {
+    // Bundled (npm start) the worker sits beside the bundle; from sources (tests, tsx) it needs the TS loader.
+    const fromSources = import.meta.url.endsWith('.ts');
     const data: EngineWorkerData = { entry: new URL('./engine-worker.ts', import.meta.url).href, options };
-    this.worker = new Worker(new URL('./worker-boot.js', import.meta.url), { workerData: data });
+    this.worker = fromSources
+      ? new Worker(new URL('./worker-boot.js', import.meta.url), { workerData: data })
+      : new Worker(new URL('./engine-worker.mjs', import.meta.url), { workerData: data });
     this.ready = new Promise((resolve, reject) => {
       this.worker.on('message', (m: FromEngine) => {
         switch (m.type) {
