@@ -1,0 +1,201 @@
+// Live execution through ccxt: orders with our client ids, precision and limits enforced before sending,
+// and the account stream (orders, own fills) turned into the engine's order updates and fills.
+import type { Instrument } from '../../source/core/instrument.ts';
+import { fx, numberToDecimalString } from '../../source/core/money.ts';
+import type { OrderRequest, OrderStatus } from '../../source/core/trading.ts';
+import type { ExecutionListener, ExecutionVenue } from '../../source/core/venue.ts';
+
+export interface CcxtOrder {
+  id: string;
+  clientOrderId?: string;
+  symbol: string;
+  status?: string;
+  filled?: number;
+  amount?: number;
+}
+
+export interface CcxtTrade {
+  id?: string;
+  order?: string;
+  symbol: string;
+  side: string;
+  amount: number;
+  price: number;
+  timestamp?: number;
+  takerOrMaker?: string;
+  fee?: { cost?: number; currency?: string };
+}
+
+/** The part of a ccxt pro client that trading uses. */
+export interface CcxtTradingClient {
+  id: string;
+  amountToPrecision(symbol: string, amount: number): string;
+  priceToPrecision(symbol: string, price: number): string;
+  createOrder(symbol: string, type: string, side: string, amount: number, price?: number, params?: Record<string, unknown>): Promise<CcxtOrder>;
+  cancelOrder(id: string, symbol: string, params?: Record<string, unknown>): Promise<unknown>;
+  watchOrders(symbol?: string): Promise<CcxtOrder[]>;
+  watchMyTrades(symbol?: string): Promise<CcxtTrade[]>;
+}
+
+export interface CcxtExecutionOptions {
+  venue: string;
+  client: CcxtTradingClient;
+  instruments: Instrument[];
+  /** The id the venue accepts for our client order id (Hyperliquid wants 128-bit hex). */
+  venueClientId?: (clientOrderId: string) => string;
+  now?: () => number;
+  onError?: (message: string) => void;
+}
+
+export class OrderRefused extends Error {}
+
+const STATUS: Record<string, OrderStatus> = { open: 'open', closed: 'filled', canceled: 'cancelled', cancelled: 'cancelled', expired: 'cancelled', rejected: 'rejected' };
+
+export class CcxtExecution implements ExecutionVenue {
+  readonly name: string;
+  private listener: ExecutionListener | null = null;
+  private readonly instruments = new Map<string, Instrument>();
+  /** venue order id → our client order id */
+  private readonly byVenueId = new Map<string, string>();
+  private readonly byVenueClientId = new Map<string, string>();
+  private readonly open = new Map<string, { symbol: string; venueId?: string; qty: number }>();
+  private readonly seenTrades = new Set<string>();
+  /** Fills can arrive after their order is reported closed: keep whose order it was. */
+  private readonly strategyOf = new Map<string, string>();
+  private stopped = false;
+  private readonly now: () => number;
+
+  constructor(private readonly o: CcxtExecutionOptions) {
+    this.name = o.venue;
+    this.now = o.now ?? Date.now;
+    for (const i of o.instruments) this.instruments.set(i.symbol, i);
+  }
+
+  setListener(listener: ExecutionListener): void {
+    this.listener = listener;
+  }
+
+  /** Check an order against the venue's precision and limits; returns the exact strings to send. */
+  prepare(order: OrderRequest): { amount: string; price: string } {
+    const inst = this.instruments.get(order.symbol);
+    if (!inst) throw new OrderRefused(`${this.name} has no market ${order.symbol}`);
+    const amount = this.o.client.amountToPrecision(order.symbol, order.qty);
+    const price = this.o.client.priceToPrecision(order.symbol, order.price);
+    if (fx(amount) !== fx(numberToDecimalString(order.qty))) throw new OrderRefused(`amount ${order.qty} is not on ${this.name}'s step for ${order.symbol} (${amount})`);
+    if (Number(amount) <= 0) throw new OrderRefused(`amount ${order.qty} rounds to zero on ${this.name}`);
+    const notional = Number(amount) * Number(price);
+    if (!order.reduceOnly && notional < inst.minNotional) throw new OrderRefused(`notional ${notional.toFixed(2)} below ${this.name}'s minimum ${inst.minNotional}`);
+    return { amount, price };
+  }
+
+  submit(order: OrderRequest, _now: number): void {
+    let prepared: { amount: string; price: string };
+    try {
+      prepared = this.prepare(order);
+    } catch (e) {
+      this.update(order.clientOrderId, 'rejected', 0, (e as Error).message);
+      return;
+    }
+    const venueClientId = this.o.venueClientId ? this.o.venueClientId(order.clientOrderId) : order.clientOrderId;
+    this.byVenueClientId.set(venueClientId, order.clientOrderId);
+    this.strategyOf.set(order.clientOrderId, order.strategy);
+    this.open.set(order.clientOrderId, { symbol: order.symbol, qty: order.qty });
+    const params: Record<string, unknown> = { clientOrderId: venueClientId, timeInForce: order.tif, reduceOnly: order.reduceOnly };
+    this.o.client
+      .createOrder(order.symbol, 'limit', order.side, Number(prepared.amount), Number(prepared.price), params)
+      .then((placed) => {
+        this.byVenueId.set(placed.id, order.clientOrderId);
+        const o = this.open.get(order.clientOrderId);
+        if (o) o.venueId = placed.id;
+        this.onOrder(placed);
+      })
+      .catch((e: Error) => this.update(order.clientOrderId, 'rejected', 0, `${e.constructor.name}: ${e.message.split('\n')[0]}`));
+  }
+
+  cancel(clientOrderId: string, _now: number): void {
+    const o = this.open.get(clientOrderId);
+    if (!o) return;
+    const venueClientId = this.o.venueClientId ? this.o.venueClientId(clientOrderId) : clientOrderId;
+    const id = o.venueId ?? '';
+    this.o.client
+      .cancelOrder(id, o.symbol, o.venueId ? {} : { clientOrderId: venueClientId })
+      .catch((e: Error) => this.o.onError?.(`cancel ${clientOrderId} on ${this.name} failed: ${e.message.split('\n')[0]}`));
+  }
+
+  advance(_now: number): void {}
+  onBook(): void {}
+  onTrade(): void {}
+
+  openOrderIds(): string[] {
+    return [...this.open.keys()];
+  }
+
+  /** Follow the account stream until stopped. */
+  async run(): Promise<void> {
+    const follow = async (name: string, step: () => Promise<void>) => {
+      let delay = 250;
+      while (!this.stopped) {
+        try {
+          await step();
+          delay = 250;
+        } catch (e) {
+          if (this.stopped) return;
+          this.o.onError?.(`${this.name} ${name}: ${(e as Error).message.split('\n')[0]}; retrying`);
+          await new Promise((r) => setTimeout(r, delay));
+          delay = Math.min(delay * 2, 10_000);
+        }
+      }
+    };
+    await Promise.all([
+      follow('orders', async () => {
+        for (const o of await this.o.client.watchOrders()) this.onOrder(o);
+      }),
+      follow('fills', async () => {
+        for (const t of await this.o.client.watchMyTrades()) this.onVenueTrade(t);
+      }),
+    ]);
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
+
+  private ours(o: { id?: string; clientOrderId?: string }): string | undefined {
+    return (o.clientOrderId && this.byVenueClientId.get(o.clientOrderId)) || (o.id ? this.byVenueId.get(o.id) : undefined);
+  }
+
+  private onOrder(o: CcxtOrder): void {
+    const id = this.ours(o);
+    if (!id) return;
+    const status = STATUS[o.status ?? 'open'] ?? 'open';
+    const filled = o.filled ?? 0;
+    this.update(id, status === 'open' && filled > 0 ? 'partially_filled' : status, filled);
+  }
+
+  private onVenueTrade(t: CcxtTrade): void {
+    const key = t.id ?? `${t.order}:${t.timestamp}:${t.amount}:${t.price}`;
+    if (this.seenTrades.has(key)) return;
+    this.seenTrades.add(key);
+    const id = t.order ? this.byVenueId.get(t.order) : undefined;
+    if (!id) return;
+    const inst = this.instruments.get(t.symbol);
+    this.listener?.onFill({
+      ts: t.timestamp ?? this.now(),
+      venue: this.name,
+      symbol: t.symbol,
+      side: t.side === 'sell' ? 'sell' : 'buy',
+      qty: fx(numberToDecimalString(t.amount)),
+      price: fx(numberToDecimalString(t.price)),
+      fee: fx(numberToDecimalString(t.fee?.cost ?? 0)),
+      feeCurrency: t.fee?.currency ?? inst?.quote ?? 'USD',
+      liquidity: t.takerOrMaker === 'maker' ? 'maker' : 'taker',
+      orderId: id,
+      strategy: this.strategyOf.get(id) ?? '',
+    });
+  }
+
+  private update(clientOrderId: string, status: OrderStatus, filledQty: number, reason?: string): void {
+    if (status === 'filled' || status === 'cancelled' || status === 'rejected') this.open.delete(clientOrderId);
+    this.listener?.onOrderUpdate({ clientOrderId, status, filledQty, ts: this.now(), reason });
+  }
+}

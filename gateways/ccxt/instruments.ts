@@ -1,0 +1,43 @@
+// ccxt markets → our Instrument: precision, limits and default fees as the venue states them.
+import { decimalsOf, type Instrument } from '../../source/core/instrument.ts';
+import { numberToDecimalString } from '../../source/core/money.ts';
+
+/** The subset of a ccxt market we read (ccxt's precisionMode is TICK_SIZE for the venues we use). */
+export interface CcxtMarket {
+  symbol: string;
+  base: string;
+  quote: string;
+  settle?: string;
+  maker?: number;
+  taker?: number;
+  precision: { price?: number; amount?: number };
+  limits: { cost?: { min?: number }; amount?: { min?: number } };
+}
+
+export interface InstrumentQuirks {
+  /** Maximum significant figures of a price (Hyperliquid: 5). */
+  priceSigFigs?: number;
+  fundingIntervalHours?: number;
+  /** Venue minimum notional when ccxt's market does not carry one. */
+  minNotional?: number;
+}
+
+export function instrumentFromMarket(venue: string, m: CcxtMarket, quirks: InstrumentQuirks = {}): Instrument {
+  const tick = m.precision.price ?? 0.01;
+  const step = m.precision.amount ?? 0.001;
+  return {
+    venue,
+    symbol: m.symbol,
+    base: m.base,
+    quote: m.settle ?? m.quote,
+    tick: quirks.priceSigFigs ? 0 : tick,
+    priceSigFigs: quirks.priceSigFigs ?? 0,
+    priceDecimals: decimalsOf(tick),
+    step,
+    amountDecimals: decimalsOf(step),
+    minNotional: m.limits.cost?.min ?? quirks.minNotional ?? 0,
+    makerFee: numberToDecimalString(m.maker ?? 0.0002),
+    takerFee: numberToDecimalString(m.taker ?? 0.0005),
+    fundingIntervalHours: quirks.fundingIntervalHours ?? 8,
+  };
+}
