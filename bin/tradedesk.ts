@@ -2,12 +2,27 @@
 import meow from 'meow';
 import { main } from '../source/cli/main.ts';
 
+const flags = {
+  config: { type: 'string' },
+  dataDir: { type: 'string' },
+  headless: { type: 'boolean', default: false },
+  json: { type: 'boolean', default: false },
+  statusEvery: { type: 'number', default: 5 },
+  duration: { type: 'number' },
+  seed: { type: 'number' },
+  events: { type: 'number', default: 100_000 },
+  live: { type: 'boolean', default: false },
+  yes: { type: 'boolean', default: false },
+  port: { type: 'number' },
+} as const;
+
 const cli = meow(
   `
   Usage
     $ tradedesk                 the console (TUI) on the profile's market
     $ tradedesk --headless      the same engine without a screen
     $ tradedesk replay          run the simulated market through the engine at full speed, print the report
+    $ tradedesk sim-venue       the loopback Binance and Hyperliquid exchanges, standalone (--port N)
 
   Options
     --config FILE        profile (JSON); default ./tradedesk.config.json, else the built-in demo
@@ -23,33 +38,11 @@ const cli = meow(
   {
     importMeta: import.meta,
     allowUnknownFlags: true,
-    flags: {
-      config: { type: 'string' },
-      dataDir: { type: 'string' },
-      headless: { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
-      statusEvery: { type: 'number', default: 5 },
-      duration: { type: 'number' },
-      seed: { type: 'number' },
-      events: { type: 'number', default: 100_000 },
-      live: { type: 'boolean', default: false },
-      yes: { type: 'boolean', default: false },
-    },
+    flags,
   },
 );
 
-const known = new Set([
-  'config',
-  'dataDir',
-  'headless',
-  'json',
-  'statusEvery',
-  'duration',
-  'seed',
-  'events',
-  'live',
-  'yes',
-]);
+const known = new Set(Object.keys(flags));
 const unknown = Object.keys(cli.flags).filter((f) => !known.has(f));
 if (unknown.length > 0) {
   const flag = unknown[0].replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);

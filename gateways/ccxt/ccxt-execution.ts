@@ -29,9 +29,17 @@ export interface CcxtTrade {
 /** The part of a ccxt pro client that trading uses. */
 export interface CcxtTradingClient {
   id: string;
+  loadMarkets(): Promise<unknown>;
   amountToPrecision(symbol: string, amount: number): string;
   priceToPrecision(symbol: string, price: number): string;
-  createOrder(symbol: string, type: string, side: string, amount: number, price?: number, params?: Record<string, unknown>): Promise<CcxtOrder>;
+  createOrder(
+    symbol: string,
+    type: string,
+    side: string,
+    amount: number,
+    price?: number,
+    params?: Record<string, unknown>,
+  ): Promise<CcxtOrder>;
   cancelOrder(id: string, symbol: string, params?: Record<string, unknown>): Promise<unknown>;
   watchOrders(symbol?: string): Promise<CcxtOrder[]>;
   watchMyTrades(symbol?: string): Promise<CcxtTrade[]>;
@@ -49,7 +57,14 @@ export interface CcxtExecutionOptions {
 
 export class OrderRefused extends Error {}
 
-const STATUS: Record<string, OrderStatus> = { open: 'open', closed: 'filled', canceled: 'cancelled', cancelled: 'cancelled', expired: 'cancelled', rejected: 'rejected' };
+const STATUS: Record<string, OrderStatus> = {
+  open: 'open',
+  closed: 'filled',
+  canceled: 'cancelled',
+  cancelled: 'cancelled',
+  expired: 'cancelled',
+  rejected: 'rejected',
+};
 
 export class CcxtExecution implements ExecutionVenue {
   readonly name: string;
@@ -60,8 +75,12 @@ export class CcxtExecution implements ExecutionVenue {
   private readonly byVenueClientId = new Map<string, string>();
   private readonly open = new Map<string, { symbol: string; venueId?: string; qty: number }>();
   private readonly seenTrades = new Set<string>();
+  /** Own trades that arrived before the venue's answer told us which order they belong to. */
+  private readonly unmatched = new Map<string, CcxtTrade[]>();
   /** Fills can arrive after their order is reported closed: keep whose order it was. */
   private readonly strategyOf = new Map<string, string>();
+  /** Filled size per order as our own fills add it up: streams may report a finished order before its fills. */
+  private readonly filledByFills = new Map<string, number>();
   private stopped = false;
   private readonly now: () => number;
 
@@ -81,10 +100,16 @@ export class CcxtExecution implements ExecutionVenue {
     if (!inst) throw new OrderRefused(`${this.name} has no market ${order.symbol}`);
     const amount = this.o.client.amountToPrecision(order.symbol, order.qty);
     const price = this.o.client.priceToPrecision(order.symbol, order.price);
-    if (fx(amount) !== fx(numberToDecimalString(order.qty))) throw new OrderRefused(`amount ${order.qty} is not on ${this.name}'s step for ${order.symbol} (${amount})`);
+    if (fx(amount) !== fx(numberToDecimalString(order.qty)))
+      throw new OrderRefused(
+        `amount ${order.qty} is not on ${this.name}'s step for ${order.symbol} (${amount})`,
+      );
     if (Number(amount) <= 0) throw new OrderRefused(`amount ${order.qty} rounds to zero on ${this.name}`);
     const notional = Number(amount) * Number(price);
-    if (!order.reduceOnly && notional < inst.minNotional) throw new OrderRefused(`notional ${notional.toFixed(2)} below ${this.name}'s minimum ${inst.minNotional}`);
+    if (!order.reduceOnly && notional < inst.minNotional)
+      throw new OrderRefused(
+        `notional ${notional.toFixed(2)} below ${this.name}'s minimum ${inst.minNotional}`,
+      );
     return { amount, price };
   }
 
@@ -93,23 +118,34 @@ export class CcxtExecution implements ExecutionVenue {
     try {
       prepared = this.prepare(order);
     } catch (e) {
+      this.open.set(order.clientOrderId, { symbol: order.symbol, qty: order.qty });
       this.update(order.clientOrderId, 'rejected', 0, (e as Error).message);
       return;
     }
-    const venueClientId = this.o.venueClientId ? this.o.venueClientId(order.clientOrderId) : order.clientOrderId;
+    const venueClientId = this.o.venueClientId
+      ? this.o.venueClientId(order.clientOrderId)
+      : order.clientOrderId;
     this.byVenueClientId.set(venueClientId, order.clientOrderId);
     this.strategyOf.set(order.clientOrderId, order.strategy);
     this.open.set(order.clientOrderId, { symbol: order.symbol, qty: order.qty });
-    const params: Record<string, unknown> = { clientOrderId: venueClientId, timeInForce: order.tif, reduceOnly: order.reduceOnly };
+    const params: Record<string, unknown> = {
+      clientOrderId: venueClientId,
+      timeInForce: order.tif,
+      reduceOnly: order.reduceOnly,
+    };
     this.o.client
       .createOrder(order.symbol, 'limit', order.side, Number(prepared.amount), Number(prepared.price), params)
       .then((placed) => {
         this.byVenueId.set(placed.id, order.clientOrderId);
         const o = this.open.get(order.clientOrderId);
         if (o) o.venueId = placed.id;
+        for (const t of this.unmatched.get(placed.id) ?? []) this.onVenueTrade(t);
+        this.unmatched.delete(placed.id);
         this.onOrder(placed);
       })
-      .catch((e: Error) => this.update(order.clientOrderId, 'rejected', 0, `${e.constructor.name}: ${e.message.split('\n')[0]}`));
+      .catch((e: Error) =>
+        this.update(order.clientOrderId, 'rejected', 0, `${e.constructor.name}: ${e.message.split('\n')[0]}`),
+      );
   }
 
   cancel(clientOrderId: string, _now: number): void {
@@ -119,7 +155,9 @@ export class CcxtExecution implements ExecutionVenue {
     const id = o.venueId ?? '';
     this.o.client
       .cancelOrder(id, o.symbol, o.venueId ? {} : { clientOrderId: venueClientId })
-      .catch((e: Error) => this.o.onError?.(`cancel ${clientOrderId} on ${this.name} failed: ${e.message.split('\n')[0]}`));
+      .catch((e: Error) =>
+        this.o.onError?.(`cancel ${clientOrderId} on ${this.name} failed: ${e.message.split('\n')[0]}`),
+      );
   }
 
   advance(_now: number): void {}
@@ -128,6 +166,11 @@ export class CcxtExecution implements ExecutionVenue {
 
   openOrderIds(): string[] {
     return [...this.open.keys()];
+  }
+
+  /** Load the venue's markets: precision checks need them before the first order. */
+  async connect(): Promise<void> {
+    await this.o.client.loadMarkets();
   }
 
   /** Follow the account stream until stopped. */
@@ -161,7 +204,10 @@ export class CcxtExecution implements ExecutionVenue {
   }
 
   private ours(o: { id?: string; clientOrderId?: string }): string | undefined {
-    return (o.clientOrderId && this.byVenueClientId.get(o.clientOrderId)) || (o.id ? this.byVenueId.get(o.id) : undefined);
+    return (
+      (o.clientOrderId && this.byVenueClientId.get(o.clientOrderId)) ||
+      (o.id ? this.byVenueId.get(o.id) : undefined)
+    );
   }
 
   private onOrder(o: CcxtOrder): void {
@@ -175,10 +221,14 @@ export class CcxtExecution implements ExecutionVenue {
   private onVenueTrade(t: CcxtTrade): void {
     const key = t.id ?? `${t.order}:${t.timestamp}:${t.amount}:${t.price}`;
     if (this.seenTrades.has(key)) return;
-    this.seenTrades.add(key);
     const id = t.order ? this.byVenueId.get(t.order) : undefined;
-    if (!id) return;
+    if (!id) {
+      if (t.order) this.unmatched.set(t.order, [...(this.unmatched.get(t.order) ?? []), t]);
+      return;
+    }
+    this.seenTrades.add(key);
     const inst = this.instruments.get(t.symbol);
+    this.filledByFills.set(id, (this.filledByFills.get(id) ?? 0) + t.amount);
     this.listener?.onFill({
       ts: t.timestamp ?? this.now(),
       venue: this.name,
@@ -195,7 +245,10 @@ export class CcxtExecution implements ExecutionVenue {
   }
 
   private update(clientOrderId: string, status: OrderStatus, filledQty: number, reason?: string): void {
-    if (status === 'filled' || status === 'cancelled' || status === 'rejected') this.open.delete(clientOrderId);
+    // The REST answer and the stream race each other: once an order is finished, later news is old news.
+    if (!this.open.has(clientOrderId)) return;
+    if (status === 'filled' || status === 'cancelled' || status === 'rejected')
+      this.open.delete(clientOrderId);
     this.listener?.onOrderUpdate({ clientOrderId, status, filledQty, ts: this.now(), reason });
   }
 }

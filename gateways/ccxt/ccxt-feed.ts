@@ -10,9 +10,19 @@ export interface CcxtProClient {
   id: string;
   markets: Record<string, CcxtMarket>;
   loadMarkets(): Promise<unknown>;
-  watchOrderBook(symbol: string, limit?: number): Promise<{ bids: number[][]; asks: number[][]; nonce?: number; timestamp?: number }>;
-  watchTrades(symbol: string): Promise<{ id?: string; timestamp?: number; price: number; amount: number; side?: string }[]>;
-  fetchFundingRate(symbol: string): Promise<{ fundingRate?: number; nextFundingTimestamp?: number; fundingTimestamp?: number; markPrice?: number }>;
+  watchOrderBook(
+    symbol: string,
+    limit?: number,
+  ): Promise<{ bids: number[][]; asks: number[][]; nonce?: number; timestamp?: number }>;
+  watchTrades(
+    symbol: string,
+  ): Promise<{ id?: string; timestamp?: number; price: number; amount: number; side?: string }[]>;
+  fetchFundingRate(symbol: string): Promise<{
+    fundingRate?: number;
+    nextFundingTimestamp?: number;
+    fundingTimestamp?: number;
+    markPrice?: number;
+  }>;
   close(): Promise<unknown>;
 }
 
@@ -90,7 +100,12 @@ export class CcxtFeed implements MarketFeed {
       try {
         await step();
         if (this.failing.delete(name)) {
-          this.listener?.onHealth({ venue: this.o.venue, connected: this.failing.size === 0, severity: 'info', message: `${name} recovered` });
+          this.listener?.onHealth({
+            venue: this.o.venue,
+            connected: this.failing.size === 0,
+            severity: 'info',
+            message: `${name} recovered`,
+          });
         }
         delay = initialMs;
       } catch (e) {
@@ -142,7 +157,15 @@ export class CcxtFeed implements MarketFeed {
     const ts = this.now();
     for (let i = start; i < trades.length; i++) {
       const t = trades[i];
-      this.listener?.onMarket({ kind: 'trade', venue: this.o.venue, symbol, ts, price: t.price, size: t.amount, side: t.side === 'sell' ? 'sell' : 'buy' });
+      this.listener?.onMarket({
+        kind: 'trade',
+        venue: this.o.venue,
+        symbol,
+        ts,
+        price: t.price,
+        size: t.amount,
+        side: t.side === 'sell' ? 'sell' : 'buy',
+      });
     }
     if (trades.length > 0) this.lastTrade.set(symbol, tradeKey(trades[trades.length - 1]));
   }

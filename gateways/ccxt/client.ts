@@ -24,7 +24,9 @@ export async function ccxtProClass(id: string): Promise<ProClass> {
 }
 
 /** Construct and prepare: ccxt refuses plain ws:// (loopback) urls until its http agent is loaded. */
-export async function prepareClient<T extends CcxtProClient & { urls: Record<string, unknown>; loadHttpProxyAgent(): Promise<unknown> }>(client: T): Promise<T> {
+export async function prepareClient<
+  T extends CcxtProClient & { urls: Record<string, unknown>; loadHttpProxyAgent(): Promise<unknown> },
+>(client: T): Promise<T> {
   if (JSON.stringify(client.urls).includes('"ws://')) await client.loadHttpProxyAgent();
   return client;
 }
@@ -42,7 +44,10 @@ export async function createCcxtClient(config: CcxtClientConfig): Promise<CcxtPr
   return prepareClient(client);
 }
 
-export function mergeDeep(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+export function mergeDeep(
+  base: Record<string, unknown>,
+  over: Record<string, unknown>,
+): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };
   for (const [k, v] of Object.entries(over)) {
     const b = out[k];

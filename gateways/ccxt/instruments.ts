@@ -22,7 +22,11 @@ export interface InstrumentQuirks {
   minNotional?: number;
 }
 
-export function instrumentFromMarket(venue: string, m: CcxtMarket, quirks: InstrumentQuirks = {}): Instrument {
+export function instrumentFromMarket(
+  venue: string,
+  m: CcxtMarket,
+  quirks: InstrumentQuirks = {},
+): Instrument {
   const tick = m.precision.price ?? 0.01;
   const step = m.precision.amount ?? 0.001;
   return {

@@ -11,14 +11,23 @@ export interface HyperliquidExtras {
 }
 
 /** Prices carry at most 5 significant figures; funding is paid every hour. */
-export const hyperliquidQuirks: InstrumentQuirks = { priceSigFigs: 5, fundingIntervalHours: 1, minNotional: 10 };
+export const hyperliquidQuirks: InstrumentQuirks = {
+  priceSigFigs: 5,
+  fundingIntervalHours: 1,
+  minNotional: 10,
+};
 
-export async function createHyperliquidClient(config: CcxtClientConfig, extras: HyperliquidExtras = {}): Promise<CcxtProClient> {
+export async function createHyperliquidClient(
+  config: CcxtClientConfig,
+  extras: HyperliquidExtras = {},
+): Promise<CcxtProClient> {
   const Base = await ccxtProClass('hyperliquid');
   const builderFee = extras.builderFee === true;
   // ccxt approves a builder fee on the first private call even when builderFee is false (at 0 %, still attaching
   // the builder to every order); the only way to send nothing is not to run that step at all.
-  class DeskHyperliquid extends (Base as unknown as new (c: Record<string, unknown>) => Record<string, unknown>) {
+  class DeskHyperliquid extends (Base as unknown as new (
+    c: Record<string, unknown>,
+  ) => Record<string, unknown>) {
     async handleBuilderFeeApproval(): Promise<boolean> {
       if (!builderFee) return true;
       const parent = Base.prototype as unknown as { handleBuilderFeeApproval: () => Promise<boolean> };

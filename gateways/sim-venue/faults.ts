@@ -22,7 +22,11 @@ export class Faults {
   rejectOrders = 0;
   rateLimit = 0;
   hangCancels = false;
-  private readonly handlers: { drop: (() => void)[]; skipSequence: (() => void)[]; malformed: (() => void)[] } = { drop: [], skipSequence: [], malformed: [] };
+  private readonly handlers: {
+    drop: (() => void)[];
+    skipSequence: (() => void)[];
+    malformed: (() => void)[];
+  } = { drop: [], skipSequence: [], malformed: [] };
 
   on(kind: 'drop' | 'skipSequence' | 'malformed', handler: () => void): void {
     this.handlers[kind].push(handler);

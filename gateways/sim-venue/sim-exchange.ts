@@ -3,7 +3,7 @@
 import { OrderBook } from '../../source/core/order-book.ts';
 import type { Instrument } from '../../source/core/instrument.ts';
 import type { MarketEvent } from '../../source/core/market-events.ts';
-import { str, ZERO, type Fixed } from '../../source/core/money.ts';
+import { fx, mul, str, ZERO, type Fixed } from '../../source/core/money.ts';
 import type { Fill, OrderRequest, OrderStatus, Side } from '../../source/core/trading.ts';
 import { Ledger, unrealized } from '../../source/engine/ledger.ts';
 import { PaperVenue } from '../paper/paper-venue.ts';
@@ -100,9 +100,15 @@ export class SimExchange {
   constructor(opts: SimExchangeOptions) {
     this.speed = opts.speed ?? 1;
     this.simStart = Date.now();
-    this.market = new SimMarket({ seed: opts.seed, assets: opts.assets, updatesPerSecond: opts.updatesPerSecond ?? 100, startTs: this.simStart });
+    this.market = new SimMarket({
+      seed: opts.seed,
+      assets: opts.assets,
+      updatesPerSecond: opts.updatesPerSecond ?? 100,
+      startTs: this.simStart,
+    });
     this.instruments = this.market.instruments;
-    for (const inst of this.instruments) this.books.set(key(inst.venue, inst.symbol), new OrderBook(inst.venue, inst.symbol));
+    for (const inst of this.instruments)
+      this.books.set(key(inst.venue, inst.symbol), new OrderBook(inst.venue, inst.symbol));
     this.startBalance = opts.startBalance ?? '100000';
   }
 
@@ -146,7 +152,11 @@ export class SimExchange {
     } else if (ev.kind === 'trade') {
       for (const acc of this.accounts.values()) if (acc.matcher.name === ev.venue) acc.matcher.onTrade(ev);
     } else {
-      this.funding.set(key(ev.venue, ev.symbol), { rate: ev.rate, nextFundingTs: ev.nextFundingTs, markPrice: ev.markPrice });
+      this.funding.set(key(ev.venue, ev.symbol), {
+        rate: ev.rate,
+        nextFundingTs: ev.nextFundingTs,
+        markPrice: ev.markPrice,
+      });
     }
     for (const l of this.listeners) l(ev);
   }
@@ -175,7 +185,10 @@ export class SimExchange {
     return b;
   }
 
-  fundingOf(venue: string, symbol: string): { rate: string; nextFundingTs: number; markPrice: number } | undefined {
+  fundingOf(
+    venue: string,
+    symbol: string,
+  ): { rate: string; nextFundingTs: number; markPrice: number } | undefined {
     return this.funding.get(key(venue, symbol));
   }
 
@@ -186,7 +199,12 @@ export class SimExchange {
       const ledger = new Ledger();
       const quotes = new Set(this.venueInstruments(venue).map((i) => i.quote));
       for (const q of quotes) ledger.deposit(venue, q, BigInt(this.startBalance) * 10n ** 18n);
-      const matcher = new PaperVenue({ name: venue, instruments: this.venueInstruments(venue), latencyMs: 0, book: (s) => this.books.get(key(venue, s)) });
+      const matcher = new PaperVenue({
+        name: venue,
+        instruments: this.venueInstruments(venue),
+        latencyMs: 0,
+        book: (s) => this.books.get(key(venue, s)),
+      });
       acc = { ledger, matcher, fills: [] };
       const book = acc;
       matcher.setListener({
@@ -240,7 +258,8 @@ export class SimExchange {
     if (!inst) throw new OrderRejected(`unknown symbol ${p.symbol}`);
     const acc = this.accountBook(venue, account);
     const clientOrderId = p.clientOrderId ?? `sim-${this.nextOrderId + 1}`;
-    if (this.byClientId.has(key(venue, clientOrderId))) throw new OrderRejected(`duplicate client order id ${clientOrderId}`);
+    if (this.byClientId.has(key(venue, clientOrderId)))
+      throw new OrderRejected(`duplicate client order id ${clientOrderId}`);
     const book = this.book(venue, p.symbol);
     if (p.tif === 'ALO') {
       const crosses = p.side === 'buy' ? p.price >= book.bestAsk : p.price <= book.bestBid;
@@ -285,10 +304,18 @@ export class SimExchange {
     return { ...order };
   }
 
-  cancelOrder(venue: string, account: string, id: { orderId?: number; clientOrderId?: string }): VenueOrder | undefined {
-    const order = id.clientOrderId !== undefined ? this.byClientId.get(key(venue, id.clientOrderId)) : this.orders.get(key(venue, String(id.orderId)));
+  cancelOrder(
+    venue: string,
+    account: string,
+    id: { orderId?: number; clientOrderId?: string },
+  ): VenueOrder | undefined {
+    const order =
+      id.clientOrderId !== undefined
+        ? this.byClientId.get(key(venue, id.clientOrderId))
+        : this.orders.get(key(venue, String(id.orderId)));
     if (!order || order.account !== account) return undefined;
-    if (order.status === 'filled' || order.status === 'cancelled' || order.status === 'rejected') return { ...order };
+    if (order.status === 'filled' || order.status === 'cancelled' || order.status === 'rejected')
+      return { ...order };
     const acc = this.accountBook(venue, account);
     const now = Date.now();
     acc.matcher.cancel(order.clientOrderId, now);
@@ -296,14 +323,23 @@ export class SimExchange {
     return { ...order };
   }
 
-  order(venue: string, account: string, id: { orderId?: number; clientOrderId?: string }): VenueOrder | undefined {
-    const order = id.clientOrderId !== undefined ? this.byClientId.get(key(venue, id.clientOrderId)) : this.orders.get(key(venue, String(id.orderId)));
+  order(
+    venue: string,
+    account: string,
+    id: { orderId?: number; clientOrderId?: string },
+  ): VenueOrder | undefined {
+    const order =
+      id.clientOrderId !== undefined
+        ? this.byClientId.get(key(venue, id.clientOrderId))
+        : this.orders.get(key(venue, String(id.orderId)));
     return order && order.account === account ? { ...order } : undefined;
   }
 
   openOrders(venue: string, account: string, symbol?: string): VenueOrder[] {
     return [...this.orders.values()]
-      .filter((o) => o.venue === venue && o.account === account && (symbol === undefined || o.symbol === symbol))
+      .filter(
+        (o) => o.venue === venue && o.account === account && (symbol === undefined || o.symbol === symbol),
+      )
       .filter((o) => o.status === 'open' || o.status === 'partially_filled' || o.status === 'pending')
       .map((o) => ({ ...o }));
   }
@@ -320,14 +356,25 @@ export class SimExchange {
     return out;
   }
 
-  positions(venue: string, account: string): { symbol: string; qty: Fixed; entry: Fixed; unrealized: Fixed; mark: number }[] {
+  positions(
+    venue: string,
+    account: string,
+  ): { symbol: string; qty: Fixed; entry: Fixed; unrealized: Fixed; mark: number }[] {
     const acc = this.accountBook(venue, account);
     return acc.ledger
       .accountsList()
       .filter((a) => a.qty !== ZERO)
       .map((a) => {
         const mark = this.book(venue, a.symbol).mid;
-        return { symbol: a.symbol, qty: a.qty, entry: a.qty === ZERO ? ZERO : (a.cost * 10n ** 18n) / a.qty, unrealized: unrealized(a), mark };
+        // the ledger's own mark is the first fill's price (nothing here re-marks it): value at the book's mid
+        const pnl = Number.isFinite(mark) ? mul(a.qty, fx(mark.toFixed(12))) - a.cost : unrealized(a);
+        return {
+          symbol: a.symbol,
+          qty: a.qty,
+          entry: a.qty === ZERO ? ZERO : (a.cost * 10n ** 18n) / a.qty,
+          unrealized: pnl,
+          mark,
+        };
       });
   }
 }

@@ -1,12 +1,13 @@
 // Dispatch a parsed command line to its subcommand; turn known bad input into one message and exit 2.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ConfigError, demoProfile, loadProfile, type Profile } from '../engine/config.ts';
+import { BUILT_IN_PROFILES, ConfigError, demoProfile, loadProfile, type Profile } from '../engine/config.ts';
 import { JournalError } from '../../state/journal.ts';
 import { StateError } from '../../state/store.ts';
 import { runConsoleCommand } from './console.ts';
 import { runHeadlessCommand } from './headless.ts';
 import { runReplayCommand } from './replay.ts';
+import { runSimVenueCommand } from './sim-venue.ts';
 
 export interface Flags {
   config?: string;
@@ -19,6 +20,7 @@ export interface Flags {
   events: number;
   live: boolean;
   yes: boolean;
+  port?: number;
 }
 
 export interface CommonOptions {
@@ -43,8 +45,9 @@ export async function main(input: string[], flags: Flags): Promise<number> {
       case 'check':
       case 'ctl':
       case 'attach':
-      case 'record':
       case 'sim-venue':
+        return await runSimVenueCommand(common);
+      case 'record':
       case 'train':
       case 'migrate':
       case 'bench':
@@ -73,6 +76,7 @@ function resolveCommon(flags: Flags): CommonOptions {
     ['--events', flags.events],
     ['--duration', flags.duration],
     ['--status-every', flags.statusEvery],
+    ['--port', flags.port],
   ] as const) {
     if (v !== undefined && (!Number.isFinite(v) || v < 0))
       throw new UsageError(`${name} expects a non-negative number`);
@@ -82,6 +86,9 @@ function resolveCommon(flags: Flags): CommonOptions {
   const dataDir = resolve(flags.dataDir ?? process.env.TRADEDESK_DATA_DIR ?? '.tradedesk');
   const configFile =
     flags.config ?? (existsSync('tradedesk.config.json') ? 'tradedesk.config.json' : undefined);
-  const profile = configFile ? loadProfile(configFile) : demoProfile();
+  // --config names a file, or one of the built-in profiles (demo, live-paper, sim) when no such file exists.
+  const builtIn =
+    configFile !== undefined && !existsSync(configFile) ? BUILT_IN_PROFILES[configFile] : undefined;
+  const profile = builtIn ? builtIn() : configFile ? loadProfile(configFile) : demoProfile();
   return { profile, dataDir, flags };
 }

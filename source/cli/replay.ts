@@ -3,7 +3,7 @@ import { runReplay } from '../engine/replay.ts';
 import type { CommonOptions } from './main.ts';
 
 export function runReplayCommand({ profile, dataDir, flags }: CommonOptions): number {
-  const seed = flags.seed ?? profile.market.seed;
+  const seed = flags.seed ?? (profile.market.kind === 'venues' ? 1 : profile.market.seed);
   const result = runReplay({ profile, seed, events: Math.floor(flags.events), dataDir });
   if (flags.json) {
     process.stdout.write(JSON.stringify(result.report) + '\n');

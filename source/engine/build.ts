@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Clock } from '../core/clock.ts';
-import { SimMarket } from '../../gateways/sim/market.ts';
+import type { Instrument } from '../core/instrument.ts';
 import { PaperVenue } from '../../gateways/paper/paper-venue.ts';
 import { CrossVenueArb } from '../../strategies/cross-venue-arb/cross-venue-arb.ts';
 import { Journal, readJournal } from '../../state/journal.ts';
@@ -17,9 +17,8 @@ export interface DeskOptions {
   storeDir: string;
   mode: Mode;
   liveAllowed: boolean;
-  seed?: number;
-  updatesPerSecond?: number;
-  startTs: number;
+  /** As the market source defines them. */
+  instruments: Instrument[];
   halted?: boolean;
   fsync?: 'every' | 'none';
   onKillStateChange?: (halted: boolean) => void;
@@ -27,19 +26,12 @@ export interface DeskOptions {
 
 export interface Desk {
   engine: Engine;
-  market: SimMarket;
   journal: Journal;
 }
 
 export function buildDesk(o: DeskOptions): Desk {
   const p = o.profile;
-  const market = new SimMarket({
-    seed: o.seed ?? p.market.seed,
-    assets: p.market.assets,
-    updatesPerSecond: o.updatesPerSecond ?? p.market.updatesPerSecond,
-    startTs: o.startTs,
-  });
-  const instruments = market.instruments.filter((i) => p.venues[i.venue]);
+  const instruments = o.instruments.filter((i) => p.venues[i.venue]);
   const venues = Object.entries(p.venues).map(
     ([name, v]) =>
       new PaperVenue({
@@ -69,5 +61,5 @@ export function buildDesk(o: DeskOptions): Desk {
     onKillStateChange: o.onKillStateChange,
   });
   engine.restore(existing);
-  return { engine, market, journal };
+  return { engine, journal };
 }

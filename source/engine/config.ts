@@ -25,20 +25,38 @@ const arbSchema = z
   })
   .strict();
 
+const simFields = {
+  seed: z.number().int().min(0).default(1),
+  updatesPerSecond: z.number().min(1).max(100_000).default(200),
+  /** Simulated seconds per wall-clock second when running live (the demo runs faster than life). */
+  speed: z.number().min(0.1).max(1000).default(1),
+  assets: z.array(z.string().min(1)).min(1).default(['BTC', 'ETH', 'SOL']),
+};
+
+/** The simulated market in process: fastest, no network at all. */
+const simMarketSchema = z.object({ kind: z.literal('sim'), ...simFields }).strict();
+/** The simulated market behind loopback exchanges that speak Binance's and Hyperliquid's protocols, read through ccxt. */
+const loopbackMarketSchema = z.object({ kind: z.literal('loopback'), ...simFields }).strict();
+/** Real venues' public market data through ccxt. */
+const venuesMarketSchema = z.object({ kind: z.literal('venues') }).strict();
+
 export const profileSchema = z
   .object({
     profile: z.string().min(1),
-    market: z
-      .object({
-        kind: z.literal('sim'),
-        seed: z.number().int().min(0).default(1),
-        updatesPerSecond: z.number().min(1).max(100_000).default(200),
-        /** Simulated seconds per wall-clock second when running live (the demo runs faster than life). */
-        speed: z.number().min(0.1).max(1000).default(1),
-        assets: z.array(z.string().min(1)).min(1).default(['BTC', 'ETH', 'SOL']),
-      })
-      .strict(),
-    venues: z.record(z.string(), z.object({ latencyMs: z.number().min(0).max(10_000) }).strict()),
+    market: z.discriminatedUnion('kind', [simMarketSchema, loopbackMarketSchema, venuesMarketSchema]),
+    venues: z.record(
+      z.string(),
+      z
+        .object({
+          /** Paper execution's one-way latency to this venue. */
+          latencyMs: z.number().min(0).max(10_000),
+          /** ccxt class id for real venues ("binanceusdm", "hyperliquid", "bybit", "okx", …). */
+          ccxt: z.string().min(1).optional(),
+          urls: z.record(z.string(), z.unknown()).optional(),
+          options: z.record(z.string(), z.unknown()).optional(),
+        })
+        .strict(),
+    ),
     startBalances: z
       .array(z.object({ venue: z.string(), currency: z.string(), amount: decimalString }).strict())
       .min(1),
@@ -57,26 +75,60 @@ export const profileSchema = z
 export type Profile = z.infer<typeof profileSchema>;
 export type ArbStrategyConfig = z.infer<typeof arbSchema>;
 
+function arbStrategies(assets: string[]) {
+  return assets.map((asset) => ({
+    kind: 'cross-venue-arb',
+    name: `arb-${asset.toLowerCase()}`,
+    asset,
+    legs: [
+      { venue: 'binance', symbol: `${asset}/USDT:USDT` },
+      { venue: 'hyperliquid', symbol: `${asset}/USDC:USDC` },
+    ],
+  }));
+}
+
+const startBalances = [
+  { venue: 'binance', currency: 'USDT', amount: '50000' },
+  { venue: 'hyperliquid', currency: 'USDC', amount: '50000' },
+];
+
+/** Real public market data from Binance USDⓈ-M and Hyperliquid, no keys, paper execution. */
+export function livePaperProfile(): Profile {
+  return profileSchema.parse({
+    profile: 'live-paper',
+    market: { kind: 'venues' },
+    venues: {
+      binance: { latencyMs: 25, ccxt: 'binanceusdm' },
+      hyperliquid: { latencyMs: 60, ccxt: 'hyperliquid' },
+    },
+    startBalances,
+    strategies: arbStrategies(['BTC', 'ETH', 'SOL']),
+  });
+}
+
+/** The simulated market in process, without loopback servers: the fastest start, no sockets. */
+export function simProfile(): Profile {
+  const p = demoProfile();
+  return { ...p, profile: 'sim', market: { ...p.market, kind: 'sim' } } as Profile;
+}
+
+export const BUILT_IN_PROFILES: Record<string, () => Profile> = {
+  demo: demoProfile,
+  'live-paper': livePaperProfile,
+  sim: simProfile,
+};
+
 export function demoProfile(): Profile {
-  const assets = ['BTC', 'ETH', 'SOL'];
   return profileSchema.parse({
     profile: 'demo',
     // Ten simulated seconds a second: dislocations worth trading come every few seconds, not minutes.
-    market: { kind: 'sim', seed: 1, updatesPerSecond: 100, speed: 10, assets },
-    venues: { binance: { latencyMs: 25 }, hyperliquid: { latencyMs: 60 } },
-    startBalances: [
-      { venue: 'binance', currency: 'USDT', amount: '50000' },
-      { venue: 'hyperliquid', currency: 'USDC', amount: '50000' },
-    ],
-    strategies: assets.map((asset) => ({
-      kind: 'cross-venue-arb',
-      name: `arb-${asset.toLowerCase()}`,
-      asset,
-      legs: [
-        { venue: 'binance', symbol: `${asset}/USDT:USDT` },
-        { venue: 'hyperliquid', symbol: `${asset}/USDC:USDC` },
-      ],
-    })),
+    market: { kind: 'sim', seed: 1, updatesPerSecond: 100, speed: 10, assets: ['BTC', 'ETH', 'SOL'] },
+    venues: {
+      binance: { latencyMs: 25, ccxt: 'binanceusdm' },
+      hyperliquid: { latencyMs: 60, ccxt: 'hyperliquid' },
+    },
+    startBalances,
+    strategies: arbStrategies(['BTC', 'ETH', 'SOL']),
   });
 }
 

@@ -222,3 +222,42 @@ describe('Engine', () => {
     expect(readFileSync(first.file, 'utf8').match(/"type":"deposit"/g)).toHaveLength(1);
   });
 });
+
+describe('Engine data health', () => {
+  it('alerts once when a venue goes stale and once when it is fresh again, naming the venue', () => {
+    const { engine, book, clock } = setup([]);
+    book(1_000, 64000, 64000.1, 1);
+    clock.advanceTo(7_000);
+    engine.advance(7_000);
+    engine.advance(7_300);
+    expect(engine.alerts.filter((a) => a.source === 'binance').map((a) => a.message)).toEqual([
+      'market data stale (6.0 s old): no new positions on binance',
+    ]);
+    book(7_600, 64000, 64000.1, 2);
+    book(7_900, 64000, 64000.1, 3);
+    expect(engine.alerts[0]).toMatchObject({
+      source: 'binance',
+      severity: 'info',
+      message: 'market data fresh again',
+    });
+  });
+
+  it('a feed reporting a broken connection raises an alert naming the venue', () => {
+    const { engine } = setup([]);
+    engine.venueHealth({
+      venue: 'binance',
+      connected: false,
+      severity: 'warning',
+      message: 'BTC/USDT:USDT book: NetworkError; retrying in 0.25 s',
+    });
+    expect(engine.venueDown.has('binance')).toBe(true);
+    expect(engine.alerts[0]).toMatchObject({ source: 'binance', severity: 'warning' });
+    engine.venueHealth({
+      venue: 'binance',
+      connected: true,
+      severity: 'info',
+      message: 'BTC/USDT:USDT book recovered',
+    });
+    expect(engine.venueDown.has('binance')).toBe(false);
+  });
+});

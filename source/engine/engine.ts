@@ -2,6 +2,7 @@
 import type { Clock } from '../core/clock.ts';
 import type { Instrument } from '../core/instrument.ts';
 import type { FundingRateEvent, MarketEvent } from '../core/market-events.ts';
+import type { VenueHealthChange } from '../core/market-feed.ts';
 import { fx, mul, roundTo, str, toNumber, ZERO, type Fixed } from '../core/money.ts';
 import { OrderBook } from '../core/order-book.ts';
 import type { DecidingState, OrderIntent, Strategy, StrategyContext } from '../core/strategy.ts';
@@ -85,6 +86,8 @@ export class Engine {
   readonly curve: number[] = [];
   readonly lastData = new Map<string, number>();
   readonly funding = new Map<string, FundingClock>();
+  /** Venues whose feed reports a broken connection. */
+  readonly venueDown = new Set<string>();
   state: TradingState = 'ACTIVE';
   fills = 0;
   /** Equity of the whole book, sampled on the curve interval. */
@@ -95,6 +98,9 @@ export class Engine {
   private readonly curveEveryMs: number;
   private readonly leadVenue: string;
   private nextCurveTs = 0;
+  private nextStaleCheck = 0;
+  /** Venues whose data is currently older than staleAfterMs. */
+  readonly staleVenues = new Set<string>();
   private alertId = 0;
   private readonly listeners = new Set<(e: EngineEvent) => void>();
   private readonly byInstrument = new Map<string, StrategyRuntime[]>();
@@ -180,6 +186,13 @@ export class Engine {
     for (const rt of this.strategies) rt.stats = new EquityStats(this.curveEveryMs, start);
   }
 
+  /** A venue's connection changed (from its market feed): the header shows it and an alert names the venue. */
+  venueHealth(change: VenueHealthChange): void {
+    if (change.connected) this.venueDown.delete(change.venue);
+    else this.venueDown.add(change.venue);
+    this.alert(change.severity, change.venue, change.message);
+  }
+
   on(listener: (e: EngineEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -197,6 +210,10 @@ export class Engine {
         this.settleFunding(k, f);
         f.nextFundingTs = Number.POSITIVE_INFINITY;
       }
+    }
+    if (now >= this.nextStaleCheck) {
+      this.checkStale(now);
+      this.nextStaleCheck = now + 250;
     }
     if (now >= this.nextCurveTs) {
       this.sampleCurve();
@@ -221,6 +238,25 @@ export class Engine {
       this.venues.get(ev.venue)?.onTrade(ev);
     } else {
       this.onFundingRate(k, ev);
+    }
+  }
+
+  /** Say so once when a venue's data goes stale and once when it is fresh again. */
+  private checkStale(now: number): void {
+    for (const venue of this.venues.keys()) {
+      const t = this.lastData.get(venue);
+      if (t === undefined) continue;
+      const age = now - t;
+      if (age > this.staleAfterMs && !this.staleVenues.has(venue)) {
+        this.staleVenues.add(venue);
+        this.alert(
+          'warning',
+          venue,
+          `market data stale (${(age / 1000).toFixed(1)} s old): no new positions on ${venue}`,
+        );
+      } else if (age <= this.staleAfterMs && this.staleVenues.delete(venue)) {
+        this.alert('info', venue, 'market data fresh again');
+      }
     }
   }
 

@@ -1,7 +1,11 @@
-// The engine running on wall-clock time: pumps the market feed, emits coalesced snapshots, takes commands.
+// The engine running live: market data from its source (simulation, loopback venues or real venues),
+// coalesced snapshots out, commands in.
 import { join } from 'node:path';
-import { SimClock } from '../core/clock.ts';
+import { SimClock, WallClock, type Clock } from '../core/clock.ts';
+import type { Instrument } from '../core/instrument.ts';
+import type { FeedListener, MarketFeed } from '../core/market-feed.ts';
 import type { MarketEvent } from '../core/market-events.ts';
+import { SimMarket } from '../../gateways/sim/market.ts';
 import { StateStore } from '../../state/store.ts';
 import type { Command, CommandResult, EngineEvent, Mode, Snapshot } from '../control/protocol.ts';
 import type { Profile } from './config.ts';
@@ -20,8 +24,40 @@ export interface HostOptions {
 
 const PUMP_MS = 5;
 
-export class EngineHost {
+/** The in-process simulated market, pulled on a simulated clock that runs `speed` times wall time. */
+class SimSource {
   private pending: MarketEvent | null = null;
+  private readonly wallStart = Date.now();
+  constructor(
+    readonly market: SimMarket,
+    readonly clock: SimClock,
+    private readonly simStart: number,
+    private readonly speed: number,
+  ) {}
+  now(): number {
+    return this.simStart + Math.floor((Date.now() - this.wallStart) * this.speed);
+  }
+  /** Every event due by now, in order. */
+  drain(apply: (ev: MarketEvent) => void): number {
+    const now = this.now();
+    if (this.pending === null) this.pending = this.market.next();
+    while (this.pending.ts <= now) {
+      this.clock.advanceTo(this.pending.ts);
+      apply(this.pending);
+      this.pending = this.market.next();
+    }
+    this.clock.advanceTo(now);
+    return now;
+  }
+}
+
+interface PushSource {
+  feeds: MarketFeed[];
+  /** Loopback exchanges started for this engine, stopped with it. */
+  close: () => Promise<void>;
+}
+
+export class EngineHost {
   private pump: NodeJS.Timeout | null = null;
   private ticker: NodeJS.Timeout | null = null;
   private seq = 0;
@@ -29,14 +65,12 @@ export class EngineHost {
   private readonly eventListeners = new Set<(e: EngineEvent) => void>();
   private stopped = false;
 
-  private readonly wallStart = Date.now();
-
   private constructor(
     readonly desk: Desk,
     readonly store: StateStore,
-    private readonly clock: SimClock,
-    private readonly simStart: number,
-    private readonly speed: number,
+    private readonly clock: Clock,
+    private readonly sim: SimSource | null,
+    private readonly push: PushSource | null,
     private readonly snapshotHz: number,
   ) {
     desk.engine.on((e) => {
@@ -47,26 +81,59 @@ export class EngineHost {
   static async create(o: HostOptions): Promise<EngineHost> {
     const storeDir = join(o.dataDir, o.mode);
     const store = await StateStore.open(join(storeDir, 'state.json'));
-    const startTs = Date.now();
-    const clock = new SimClock(startTs);
-    const desk = buildDesk({
-      profile: o.profile,
-      clock,
-      storeDir,
-      mode: o.mode,
-      liveAllowed: o.liveAllowed,
-      seed: o.seed,
-      startTs,
-      halted: store.data.halted,
-      onKillStateChange: (halted) => void store.update((s) => void (s.halted = halted)),
-    });
+    const m = o.profile.market;
+    let clock: Clock;
+    let sim: SimSource | null = null;
+    let push: PushSource | null = null;
+    let instruments: Instrument[];
+    // Events that arrive before the engine exists are dropped: books come as snapshots and refresh at once.
+    let deliver: FeedListener = { onMarket: () => undefined, onHealth: () => undefined };
+    const relay: FeedListener = {
+      onMarket: (ev) => deliver.onMarket(ev),
+      onHealth: (h) => deliver.onHealth(h),
+    };
+    if (m.kind === 'sim') {
+      const startTs = Date.now();
+      const simClock = new SimClock(startTs);
+      const market = new SimMarket({
+        seed: o.seed ?? m.seed,
+        assets: m.assets,
+        updatesPerSecond: m.updatesPerSecond,
+        startTs,
+      });
+      sim = new SimSource(market, simClock, startTs, m.speed);
+      clock = simClock;
+      instruments = market.instruments;
+    } else {
+      clock = new WallClock();
+      push = await startPushSource(o, relay);
+      instruments = push.feeds.flatMap((f) => f.instruments);
+    }
+    let desk: Desk;
+    try {
+      desk = buildDesk({
+        profile: o.profile,
+        clock,
+        storeDir,
+        mode: o.mode,
+        liveAllowed: o.liveAllowed,
+        instruments,
+        halted: store.data.halted,
+        onKillStateChange: (halted) => void store.update((s) => void (s.halted = halted)),
+      });
+    } catch (e) {
+      await push?.close();
+      throw e;
+    }
+    const engine = desk.engine;
+    deliver = { onMarket: (ev) => engine.onMarket(ev), onHealth: (h) => engine.venueHealth(h) };
     if (store.data.halted)
-      desk.engine.alert(
+      engine.alert(
         'critical',
         'engine',
         'started HALTED: the kill switch was engaged before the restart; R or ctl rearm to trade',
       );
-    return new EngineHost(desk, store, clock, startTs, o.profile.market.speed, o.snapshotHz ?? 15);
+    return new EngineHost(desk, store, clock, sim, push, o.snapshotHz ?? 15);
   }
 
   get engine() {
@@ -78,22 +145,10 @@ export class EngineHost {
     this.ticker = setInterval(() => this.publish(), Math.round(1000 / this.snapshotHz));
   }
 
-  /** The market's time now: wall time scaled by the profile's speed. */
-  private simNow(): number {
-    return this.simStart + Math.floor((Date.now() - this.wallStart) * this.speed);
-  }
-
-  /** Feed every market event due by now into the engine. */
+  /** Feed what is due into the engine and deliver what its venues owe it. */
   step(): void {
-    const { market, engine } = this.desk;
-    const now = this.simNow();
-    if (this.pending === null) this.pending = market.next();
-    while (this.pending.ts <= now) {
-      this.clock.advanceTo(this.pending.ts);
-      engine.onMarket(this.pending);
-      this.pending = market.next();
-    }
-    this.clock.advanceTo(now);
+    const engine = this.desk.engine;
+    const now = this.sim ? this.sim.drain((ev) => engine.onMarket(ev)) : this.clock.now();
     engine.advance(now);
   }
 
@@ -126,7 +181,7 @@ export class EngineHost {
     return result;
   }
 
-  /** Stop cleanly: cancel open orders, wait for the venues to confirm, flush the journal. */
+  /** Stop cleanly: cancel open orders, wait for the venues to confirm, flush the journal, close connections. */
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
@@ -137,11 +192,64 @@ export class EngineHost {
     const deadline = Date.now() + 2_000;
     while (engine.orders.openCount > 0 && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, PUMP_MS));
-      this.clock.advanceTo(this.simNow());
-      engine.advance(this.clock.now());
+      this.step();
     }
     if (engine.orders.openCount > 0)
       engine.alert('warning', 'engine', `${engine.orders.openCount} order(s) still open at shutdown`);
     journal.close();
+    await this.push?.close();
   }
+}
+
+/** Feeds through ccxt: from loopback exchanges started here, or from the real venues. Loaded only when used. */
+async function startPushSource(o: HostOptions, listener: FeedListener): Promise<PushSource> {
+  const { createVenueFeed } = await import('../../gateways/venues.ts');
+  const p = o.profile;
+  const symbols = new Map<string, Set<string>>();
+  for (const s of p.strategies)
+    for (const leg of s.legs)
+      (symbols.get(leg.venue) ?? symbols.set(leg.venue, new Set()).get(leg.venue)!).add(leg.symbol);
+  let closeLoopback = async () => undefined as void;
+  const endpoints = new Map<
+    string,
+    { ccxt: string; urls?: Record<string, unknown>; options?: Record<string, unknown> }
+  >();
+  if (p.market.kind === 'loopback') {
+    const { startLoopback } = await import('../../gateways/sim-venue/loopback.ts');
+    const m = p.market;
+    const loopback = await startLoopback({
+      seed: o.seed ?? m.seed,
+      speed: m.speed,
+      updatesPerSecond: m.updatesPerSecond,
+      assets: m.assets,
+    });
+    closeLoopback = loopback.close;
+    for (const v of loopback.venues)
+      endpoints.set(v.name, { ccxt: v.ccxt, urls: v.config.urls, options: v.config.options });
+  } else {
+    for (const [name, v] of Object.entries(p.venues)) {
+      if (!v.ccxt) throw new Error(`venue ${name} has no ccxt class id in the profile (venues.${name}.ccxt)`);
+      endpoints.set(name, { ccxt: v.ccxt, urls: v.urls, options: v.options });
+    }
+  }
+  const feeds: MarketFeed[] = [];
+  try {
+    for (const [venue, set] of symbols) {
+      const endpoint = endpoints.get(venue);
+      if (!endpoint) throw new Error(`no endpoint for venue ${venue}`);
+      feeds.push(await createVenueFeed({ venue, ...endpoint }, [...set]));
+    }
+    await Promise.all(feeds.map((f) => f.start(listener)));
+  } catch (e) {
+    await Promise.all(feeds.map((f) => f.stop()));
+    await closeLoopback();
+    throw e;
+  }
+  return {
+    feeds,
+    close: async () => {
+      await Promise.all(feeds.map((f) => f.stop()));
+      await closeLoopback();
+    },
+  };
 }

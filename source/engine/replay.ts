@@ -2,6 +2,7 @@
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { SimClock } from '../core/clock.ts';
+import { SimMarket } from '../../gateways/sim/market.ts';
 import type { Profile } from './config.ts';
 import { buildDesk } from './build.ts';
 import { buildReport, type Report } from './report.ts';
@@ -33,14 +34,20 @@ export function runReplay(o: ReplayOptions): ReplayResult {
   }
   const startTs = o.startTs ?? REPLAY_START_TS;
   const clock = new SimClock(startTs);
-  const { engine, market, journal } = buildDesk({
+  const m = o.profile.market;
+  const market = new SimMarket({
+    seed: o.seed,
+    assets: m.kind === 'venues' ? undefined : m.assets,
+    updatesPerSecond: m.kind === 'venues' ? undefined : m.updatesPerSecond,
+    startTs,
+  });
+  const { engine, journal } = buildDesk({
     profile: o.profile,
     clock,
     storeDir,
     mode: 'paper',
     liveAllowed: false,
-    seed: o.seed,
-    startTs,
+    instruments: market.instruments,
     fsync: 'none',
   });
   let last = startTs;

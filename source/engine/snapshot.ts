@@ -155,7 +155,11 @@ export function buildSnapshot(engine: Engine, seq: number): Snapshot {
     venues: venueNames.map((name) => {
       const t = engine.lastData.get(name);
       const age = t === undefined ? -1 : now - t;
-      return { name, connected: t !== undefined && age < engine.staleAfterMs, dataAgeMs: age };
+      return {
+        name,
+        connected: t !== undefined && age < engine.staleAfterMs && !engine.venueDown.has(name),
+        dataAgeMs: age,
+      };
     }),
     strategies,
     positions,

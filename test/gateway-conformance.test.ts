@@ -1,0 +1,217 @@
+// One conformance suite for every loopback venue, run through our gateways on real ccxt.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MarketEvent, BookEvent } from '../source/core/market-events.ts';
+import type { VenueHealthChange, MarketFeed } from '../source/core/market-feed.ts';
+import type { Fill, OrderRequest, OrderUpdate } from '../source/core/trading.ts';
+import { roundAmount, roundPrice } from '../source/core/instrument.ts';
+import { toNumber } from '../source/core/money.ts';
+import { createVenueFeed } from '../gateways/venues.ts';
+import { createCcxtClient } from '../gateways/ccxt/client.ts';
+import { createHyperliquidClient } from '../gateways/hyperliquid/client.ts';
+import { CcxtExecution, type CcxtTradingClient } from '../gateways/ccxt/ccxt-execution.ts';
+import { hyperliquidClientId } from '../gateways/hyperliquid/client-id.ts';
+import { startLoopback, type Loopback } from '../gateways/sim-venue/loopback.ts';
+import type { LoopbackVenue } from '../gateways/sim-venue/faults.ts';
+
+const SYMBOLS: Record<string, string> = { binance: 'BTC/USDT:USDT', hyperliquid: 'BTC/USDC:USDC' };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const v = probe();
+    if (v) return v;
+    await sleep(20);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+function sortedAndUncrossed(b: BookEvent): boolean {
+  const desc = b.bids.every((l, i) => i === 0 || l[0] < b.bids[i - 1][0]);
+  const asc = b.asks.every((l, i) => i === 0 || l[0] > b.asks[i - 1][0]);
+  return desc && asc && b.bids.length > 0 && b.asks.length > 0 && b.bids[0][0] < b.asks[0][0];
+}
+
+let loopback: Loopback;
+
+beforeAll(async () => {
+  // A deep account: the partial-fill order below takes whole levels of BTC.
+  loopback = await startLoopback({ seed: 11, speed: 1, updatesPerSecond: 200, startBalance: '10000000' });
+});
+
+afterAll(async () => {
+  await loopback?.close();
+});
+
+const venueNames = ['binance', 'hyperliquid'];
+
+describe.each(venueNames)('gateway conformance: %s', (name) => {
+  let venue: LoopbackVenue;
+  let feed: MarketFeed;
+  const events: MarketEvent[] = [];
+  const health: VenueHealthChange[] = [];
+  const symbol = SYMBOLS[name];
+
+  beforeAll(async () => {
+    venue = loopback.venues.find((v) => v.name === name)!;
+    feed = await createVenueFeed(
+      { venue: name, ccxt: venue.ccxt, urls: venue.config.urls, options: venue.config.options },
+      [symbol],
+    );
+    await feed.start({ onMarket: (e) => events.push(e), onHealth: (h) => health.push(h) });
+  });
+
+  afterAll(async () => {
+    await feed?.stop();
+  });
+
+  const books = () => events.filter((e): e is BookEvent => e.kind === 'book');
+
+  it('loads the instrument with the venue precision, limits and fees', () => {
+    const [inst] = feed.instruments;
+    expect(inst.symbol).toBe(symbol);
+    expect(inst.venue).toBe(name);
+    expect(inst.step).toBeGreaterThan(0);
+    expect(inst.minNotional).toBeGreaterThan(0);
+    expect(Number(inst.takerFee)).toBeGreaterThan(0);
+    if (name === 'hyperliquid') expect(inst.priceSigFigs).toBe(5);
+    else expect(inst.tick).toBe(0.1);
+  });
+
+  it('delivers books that are sorted and uncrossed on every update, trades, and funding', async () => {
+    await until('30 book updates', () => books().length >= 30);
+    expect(books().every(sortedAndUncrossed)).toBe(true);
+    await until('a trade', () => events.some((e) => e.kind === 'trade'));
+    await until('a funding rate', () => events.find((e) => e.kind === 'fundingRate'));
+    const f = events.find((e) => e.kind === 'fundingRate')!;
+    expect(f.kind === 'fundingRate' && f.nextFundingTs > Date.now() - 1000).toBe(true);
+  });
+
+  it('runs the order lifecycle: new, partially filled, filled, cancelled, rejected; our fills equal the venue fills', async () => {
+    const client = (name === 'hyperliquid'
+      ? await createHyperliquidClient({
+          ccxt: venue.ccxt,
+          urls: venue.config.urls,
+          options: { ...venue.config.options },
+          credentials: venue.credentials,
+        })
+      : await createCcxtClient({
+          ccxt: venue.ccxt,
+          urls: venue.config.urls,
+          options: venue.config.options,
+          credentials: venue.credentials,
+        })) as unknown as CcxtTradingClient & {
+      fetchMyTrades(s: string): Promise<{ order?: string; amount: number }[]>;
+      close(): Promise<void>;
+      enableRateLimit: boolean;
+    };
+    client.enableRateLimit = false;
+    const inst = feed.instruments[0];
+    const exec = new CcxtExecution({
+      venue: name,
+      client,
+      instruments: feed.instruments,
+      venueClientId: name === 'hyperliquid' ? hyperliquidClientId : undefined,
+    });
+    const updates: OrderUpdate[] = [];
+    const fills: Fill[] = [];
+    exec.setListener({ onOrderUpdate: (u) => updates.push(u), onFill: (f) => fills.push(f) });
+    await exec.connect();
+    const running = exec.run();
+    try {
+      const book = () => loopback.exchange.book(name, symbol);
+      const last = (id: string) => updates.filter((u) => u.clientOrderId === id).at(-1);
+      const order = (id: string, over: Partial<OrderRequest>): OrderRequest => ({
+        clientOrderId: id,
+        strategy: 'conformance',
+        venue: name,
+        symbol,
+        side: 'buy',
+        qty: roundAmount(inst, 200 / book().mid),
+        price: 0,
+        tif: 'GTC',
+        reduceOnly: false,
+        decisionPrice: book().mid,
+        tag: 'test',
+        ...over,
+      });
+
+      // New, resting, then cancelled.
+      exec.submit(
+        order(`rest-${name}`, { price: roundPrice(inst, book().bestBid * 0.98, 'down') }),
+        Date.now(),
+      );
+      await until('the resting order open', () => last(`rest-${name}`)?.status === 'open');
+      exec.cancel(`rest-${name}`, Date.now());
+      await until('the resting order cancelled', () => last(`rest-${name}`)?.status === 'cancelled');
+
+      // Filled at once by an IOC across the spread.
+      exec.submit(
+        order(`take-${name}`, { tif: 'IOC', price: roundPrice(inst, book().bestAsk * 1.002, 'up') }),
+        Date.now(),
+      );
+      await until('the IOC filled', () => last(`take-${name}`)?.status === 'filled');
+
+      // Partially filled: twice the depth within 10 bp, capped 2 bp above the touch.
+      const top = book();
+      const big = roundAmount(inst, 2 * top.depthWithin('buy', top.bestAsk * 1.001) + inst.step);
+      const cap = roundPrice(inst, top.bestAsk * 1.0002, 'down');
+      exec.submit(order(`part-${name}`, { tif: 'IOC', qty: big, price: cap }), Date.now());
+      await until('the partial IOC done', () =>
+        ['cancelled', 'filled', 'rejected'].includes(last(`part-${name}`)?.status ?? ''),
+      );
+      const part = last(`part-${name}`)!;
+      expect(part.status, JSON.stringify(part)).toBe('cancelled');
+      // The account stream may report the cancelled remainder before the fills: count the fills themselves.
+      const partFilled = () =>
+        fills.filter((f) => f.orderId === `part-${name}`).reduce((s, f) => s + toNumber(f.qty), 0);
+      await until('the partial fills', () => partFilled() > 0);
+      expect(partFilled()).toBeLessThan(big);
+
+      // Rejected by the venue.
+      venue.faults.apply({ rejectOrders: 1 });
+      exec.submit(
+        order(`rej-${name}`, { tif: 'IOC', price: roundPrice(inst, book().bestAsk * 1.002, 'up') }),
+        Date.now(),
+      );
+      await until('the rejection', () => last(`rej-${name}`)?.status === 'rejected');
+
+      // Refused before sending: off the venue's step.
+      exec.submit(order(`step-${name}`, { qty: inst.step * 1.5 }), Date.now());
+      expect(last(`step-${name}`)).toMatchObject({ status: 'rejected' });
+
+      // Our fills are the venue's fills, one for one.
+      await sleep(500);
+      const venueTrades = await client.fetchMyTrades(symbol);
+      const ours = fills.reduce((s, f) => s + toNumber(f.qty), 0);
+      const theirs = venueTrades.reduce((s, t) => s + t.amount, 0);
+      expect(fills.length).toBe(venueTrades.length);
+      expect(ours).toBeCloseTo(theirs, 9);
+      expect(fills.every((f) => f.strategy === 'conformance')).toBe(true);
+      expect(exec.openOrderIds()).toEqual([]);
+    } finally {
+      exec.stop();
+      await client.close();
+      await Promise.race([running, sleep(2000)]);
+    }
+  });
+
+  it('a dropped connection ends in an alert naming the venue and a recovered book', async () => {
+    const before = health.length;
+    venue.faults.apply({ drop: true });
+    await until('a health alert', () => health.slice(before).find((h) => !h.connected && h.venue === name));
+    const mark = events.length;
+    await until(
+      'books again after the drop',
+      () => events.slice(mark).filter((e) => e.kind === 'book').length >= 5,
+      20_000,
+    );
+    await until('a recovery notice', () => health.slice(before).find((h) => h.connected));
+    expect(
+      events
+        .slice(mark)
+        .filter((e): e is BookEvent => e.kind === 'book')
+        .every(sortedAndUncrossed),
+    ).toBe(true);
+  });
+});
