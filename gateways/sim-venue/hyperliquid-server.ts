@@ -663,7 +663,9 @@ class HyperliquidServer {
   private schedulePush(coin: string): void {
     const p = this.pushOf(coin);
     if (p.timer) return;
-    p.timer = setTimeout(() => this.flush(coin), Math.max(0, p.last + BOOK_PUSH_MS - Date.now()));
+    // Block cadence is simulated time: a market running 10× pushes books 10× as often.
+    const every = BOOK_PUSH_MS / this.exchange.speed;
+    p.timer = setTimeout(() => this.flush(coin), Math.max(0, p.last + every - Date.now()));
   }
 
   /** One serialisation per update, sent to every subscriber of the coin. */

@@ -90,7 +90,8 @@ export class SimExchange {
   private readonly funding = new Map<string, { rate: string; nextFundingTs: number; markPrice: number }>();
   private pending: MarketEvent | null = null;
   private timer: NodeJS.Timeout | null = null;
-  private readonly speed: number;
+  /** Simulated seconds per wall-clock second. */
+  readonly speed: number;
   private readonly simStart: number;
   private wallStart = 0;
   private nextOrderId = 1_000;

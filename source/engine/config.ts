@@ -121,8 +121,9 @@ export const BUILT_IN_PROFILES: Record<string, () => Profile> = {
 export function demoProfile(): Profile {
   return profileSchema.parse({
     profile: 'demo',
+    // Loopback exchanges that speak Binance's and Hyperliquid's protocols, read through ccxt like real venues.
     // Ten simulated seconds a second: dislocations worth trading come every few seconds, not minutes.
-    market: { kind: 'sim', seed: 1, updatesPerSecond: 100, speed: 10, assets: ['BTC', 'ETH', 'SOL'] },
+    market: { kind: 'loopback', seed: 1, updatesPerSecond: 100, speed: 10, assets: ['BTC', 'ETH', 'SOL'] },
     venues: {
       binance: { latencyMs: 25, ccxt: 'binanceusdm' },
       hyperliquid: { latencyMs: 60, ccxt: 'hyperliquid' },
