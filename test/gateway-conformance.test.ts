@@ -78,6 +78,30 @@ describe.each(venueNames)('gateway conformance: %s', (name) => {
     else expect(inst.tick).toBe(0.1);
   });
 
+  it('trades on the account fee rates when it holds credentials, and says which rates are in use', async () => {
+    expect(feed.instruments[0].feeSource).toBe('default');
+    const withKeys = await createVenueFeed(
+      {
+        venue: name,
+        ccxt: venue.ccxt,
+        urls: venue.config.urls,
+        options: venue.config.options,
+        credentials: venue.credentials,
+      },
+      [symbol],
+    );
+    await withKeys.start({ onMarket: () => undefined, onHealth: () => undefined });
+    try {
+      const [inst] = withKeys.instruments;
+      expect(inst.feeSource).toBe('account');
+      expect([inst.makerFee, inst.takerFee]).toEqual(
+        name === 'binance' ? ['0.00018', '0.00045'] : ['0.0001', '0.0004'],
+      );
+    } finally {
+      await withKeys.stop();
+    }
+  });
+
   it('delivers books that are sorted and uncrossed on every update, trades, and funding', async () => {
     await until('30 book updates', () => books().length >= 30);
     expect(books().every(sortedAndUncrossed)).toBe(true);

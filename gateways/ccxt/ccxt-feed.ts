@@ -23,6 +23,9 @@ export interface CcxtProClient {
     fundingTimestamp?: number;
     markPrice?: number;
   }>;
+  fetchTradingFee?(symbol: string): Promise<{ maker?: number; taker?: number }>;
+  /** true when the client holds credentials (ccxt's own check). */
+  checkRequiredCredentials?(error?: boolean): boolean;
   close(): Promise<unknown>;
 }
 
@@ -79,10 +82,28 @@ export class CcxtFeed implements MarketFeed {
       if (!market) throw new FeedUnreachable(`${venue} (${client.id}) has no market ${symbol}`);
       return instrumentFromMarket(venue, market, this.o.quirks);
     });
+    await this.accountFees();
     for (const symbol of this.o.symbols) {
       this.loops.push(this.loop(`${symbol} book`, () => this.book(symbol)));
       this.loops.push(this.loop(`${symbol} trades`, () => this.trades(symbol)));
       this.loops.push(this.loop(`${symbol} funding`, () => this.funding(symbol)));
+    }
+  }
+
+  /** With credentials, trade on the account's real fee rates; without, the market defaults stand and say so. */
+  private async accountFees(): Promise<void> {
+    const { client } = this.o;
+    if (!client.fetchTradingFee || !client.checkRequiredCredentials?.(false)) return;
+    for (const inst of this.instruments) {
+      try {
+        const fee = await client.fetchTradingFee(inst.symbol);
+        if (fee.maker === undefined || fee.taker === undefined) continue;
+        inst.makerFee = numberToDecimalString(fee.maker);
+        inst.takerFee = numberToDecimalString(fee.taker);
+        inst.feeSource = 'account';
+      } catch (e) {
+        this.listener?.onHealth({ venue: this.o.venue, connected: true, severity: 'warning', message: `account fee rates unavailable (${firstLine(e)}); using market defaults` });
+      }
     }
   }
 

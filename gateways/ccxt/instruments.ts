@@ -43,5 +43,6 @@ export function instrumentFromMarket(
     makerFee: numberToDecimalString(m.maker ?? 0.0002),
     takerFee: numberToDecimalString(m.taker ?? 0.0005),
     fundingIntervalHours: quirks.fundingIntervalHours ?? 8,
+    feeSource: 'default',
   };
 }

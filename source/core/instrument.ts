@@ -21,6 +21,8 @@ export interface Instrument {
   makerFee: string;
   takerFee: string;
   fundingIntervalHours: number;
+  /** Whether the fees are the market's defaults or the account's real rates (from the venue). */
+  feeSource?: 'default' | 'account';
 }
 
 /** Decimals needed to write `increment` exactly (0.1 → 1, 0.001 → 3, 1 → 0). */

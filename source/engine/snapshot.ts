@@ -101,7 +101,7 @@ export function buildSnapshot(engine: Engine, seq: number): Snapshot {
         bid: b.bestBid,
         ask: b.bestAsk,
         ageMs: t === undefined ? -1 : now - t,
-        feeSource: 'default' as const,
+        feeSource: i.feeSource ?? 'default',
       };
     });
     let best = { gross: Number.NEGATIVE_INFINITY, direction: '', fees: 0 };
