@@ -10,6 +10,7 @@ describe('tradedesk sim-venue', () => {
     const child = spawn(process.execPath, [BIN, 'sim-venue', '--seed', '4', '--duration', '30'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
     try {
       const first = await new Promise<string>((resolve, reject) => {
         createInterface({ input: child.stdout! }).once('line', resolve);
