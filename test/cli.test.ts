@@ -69,6 +69,21 @@ describe('tradedesk --headless', () => {
   });
 });
 
+describe('the live-paper profile', () => {
+  it('without a network says which venue it cannot reach and exits 1, never hangs', async () => {
+    // The runner's own timeout is the "never hangs": connection attempts give up within 10 s.
+    const r = await runCli(
+      ['--headless', '--config', 'live-paper', '--duration', '5', '--data-dir', temp()],
+      { timeoutMs: 40_000 },
+    );
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toMatch(
+      /^tradedesk: cannot reach (binance|hyperliquid) \((binanceusdm|hyperliquid)\): /,
+    );
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
+
 describe('bad input', () => {
   it('an unknown flag exits 2 with a message, no stack trace', async () => {
     const r = await runCli(['--frobnicate']);

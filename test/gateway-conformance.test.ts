@@ -204,6 +204,20 @@ describe.each(venueNames)('gateway conformance: %s', (name) => {
       exec.submit(order(`step-${name}`, { qty: inst.step * 1.5 }), Date.now());
       expect(last(`step-${name}`)).toMatchObject({ status: 'rejected' });
 
+      // Cancel-all: two resting orders gone with one call.
+      const deep = roundPrice(inst, book().bestBid * 0.97, 'down');
+      exec.submit(order(`ca1-${name}`, { price: deep }), Date.now());
+      exec.submit(order(`ca2-${name}`, { price: deep }), Date.now());
+      await until(
+        'both resting',
+        () => last(`ca1-${name}`)?.status === 'open' && last(`ca2-${name}`)?.status === 'open',
+      );
+      expect(await exec.cancelAll([symbol])).toEqual([]);
+      await until(
+        'both cancelled',
+        () => last(`ca1-${name}`)?.status === 'cancelled' && last(`ca2-${name}`)?.status === 'cancelled',
+      );
+
       // Our fills are the venue's fills, one for one.
       await sleep(500);
       const venueTrades = await client.fetchMyTrades(symbol);
@@ -213,6 +227,12 @@ describe.each(venueNames)('gateway conformance: %s', (name) => {
       expect(ours).toBeCloseTo(theirs, 9);
       expect(fills.every((f) => f.strategy === 'conformance')).toBe(true);
       expect(exec.openOrderIds()).toEqual([]);
+      // The account stream carries balances; on Hyperliquid its position equals the sum of our fills (all buys).
+      // (Binance's ACCOUNT_UPDATE position through ccxt's watchPositions lags the fills: an open finding.)
+      await until('the streamed balance', () => exec.balances.size > 0);
+      if (name === 'hyperliquid') {
+        await until('the streamed position', () => Math.abs((exec.positions.get(symbol) ?? 0) - ours) < 1e-9);
+      }
     } finally {
       exec.stop();
       await client.close();

@@ -41,8 +41,12 @@ export interface CcxtTradingClient {
     params?: Record<string, unknown>,
   ): Promise<CcxtOrder>;
   cancelOrder(id: string, symbol: string, params?: Record<string, unknown>): Promise<unknown>;
+  has?: Record<string, unknown>;
+  cancelAllOrders?(symbol?: string, params?: Record<string, unknown>): Promise<unknown>;
   watchOrders(symbol?: string): Promise<CcxtOrder[]>;
   watchMyTrades(symbol?: string): Promise<CcxtTrade[]>;
+  watchBalance?(): Promise<{ total?: Record<string, number> }>;
+  watchPositions?(): Promise<{ symbol: string; contracts?: number; side?: string }[]>;
 }
 
 export interface CcxtExecutionOptions {
@@ -160,6 +164,26 @@ export class CcxtExecution implements ExecutionVenue {
       );
   }
 
+  /** Cancel every order on the venue for the given symbols, ours or not; failures are reported, not thrown. */
+  async cancelAll(symbols: string[]): Promise<string[]> {
+    const failed: string[] = [];
+    for (const id of [...this.open.keys()]) this.cancel(id, this.now());
+    if (this.o.client.cancelAllOrders && this.o.client.has?.cancelAllOrders) {
+      for (const symbol of symbols) {
+        try {
+          await this.o.client.cancelAllOrders(symbol);
+        } catch (e) {
+          failed.push(`${symbol}: ${(e as Error).message.split('\n')[0]}`);
+        }
+      }
+    }
+    return failed;
+  }
+
+  /** The account as the venue streams it: balances per currency and signed positions per symbol. */
+  readonly balances = new Map<string, number>();
+  readonly positions = new Map<string, number>();
+
   advance(_now: number): void {}
   onBook(): void {}
   onTrade(): void {}
@@ -196,6 +220,24 @@ export class CcxtExecution implements ExecutionVenue {
       follow('fills', async () => {
         for (const t of await this.o.client.watchMyTrades()) this.onVenueTrade(t);
       }),
+      ...(this.o.client.watchBalance && this.o.client.has?.watchBalance
+        ? [
+            follow('balances', async () => {
+              const b = await this.o.client.watchBalance!();
+              for (const [currency, total] of Object.entries(b.total ?? {}))
+                this.balances.set(currency, total);
+            }),
+          ]
+        : []),
+      ...(this.o.client.watchPositions && this.o.client.has?.watchPositions
+        ? [
+            follow('positions', async () => {
+              for (const p of await this.o.client.watchPositions!()) {
+                this.positions.set(p.symbol, (p.side === 'short' ? -1 : 1) * (p.contracts ?? 0));
+              }
+            }),
+          ]
+        : []),
     ]);
   }
 

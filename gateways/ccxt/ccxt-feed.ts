@@ -86,7 +86,8 @@ export class CcxtFeed implements MarketFeed {
     for (const symbol of this.o.symbols) {
       this.loops.push(this.loop(`${symbol} book`, () => this.book(symbol)));
       this.loops.push(this.loop(`${symbol} trades`, () => this.trades(symbol)));
-      this.loops.push(this.loop(`${symbol} funding`, () => this.funding(symbol)));
+      if (client.markets[symbol].contract !== false)
+        this.loops.push(this.loop(`${symbol} funding`, () => this.funding(symbol)));
     }
   }
 
@@ -102,7 +103,12 @@ export class CcxtFeed implements MarketFeed {
         inst.takerFee = numberToDecimalString(fee.taker);
         inst.feeSource = 'account';
       } catch (e) {
-        this.listener?.onHealth({ venue: this.o.venue, connected: true, severity: 'warning', message: `account fee rates unavailable (${firstLine(e)}); using market defaults` });
+        this.listener?.onHealth({
+          venue: this.o.venue,
+          connected: true,
+          severity: 'warning',
+          message: `account fee rates unavailable (${firstLine(e)}); using market defaults`,
+        });
       }
     }
   }

@@ -8,6 +8,8 @@ export interface CcxtMarket {
   base: string;
   quote: string;
   settle?: string;
+  /** Perpetuals and futures pay funding; spot does not. */
+  contract?: boolean;
   maker?: number;
   taker?: number;
   precision: { price?: number; amount?: number };
