@@ -44,10 +44,12 @@ describe('console in tmux', () => {
     expect(first.split('\n').every((l) => l.length <= 160)).toBe(true);
 
     tmux('send-keys', '-t', 'td', 'K');
-    const halted = await waitFor(
-      'HALTED and no open orders',
-      (s) => s.includes('HALTED') && /orders 0\b/.test(s),
-    );
+    // The header (first line) carries the trading state and the open order count; the footer's
+    // command result says HALTED a moment before the next snapshot does.
+    const halted = await waitFor('HALTED and no open orders in the header', (s) => {
+      const header = s.split('\n')[0];
+      return header.includes('HALTED') && /orders 0\b/.test(header);
+    });
     expect(halted).toMatch(/KILL SWITCH/);
 
     tmux('send-keys', '-t', 'td', 'q');
