@@ -133,3 +133,44 @@ describe('bad input', () => {
     expect(r.stderr).toMatch(/needs a terminal; run with --headless/);
   });
 });
+
+describe('tradedesk check', () => {
+  it('is clean after a replay, and names the line when one byte of the journal is edited', async () => {
+    const dir = temp();
+    expect(
+      (await runCli(['replay', '--seed', '1', '--events', '30000', '--json', '--data-dir', dir])).code,
+    ).toBe(0);
+    const ok = await runCli(['check', '--json', '--data-dir', dir]);
+    expect(ok.code).toBe(0);
+    const report = JSON.parse(ok.stdout);
+    expect(report.clean).toBe(true);
+    expect(report.stores[0].fills).toBeGreaterThan(0);
+
+    const file = join(dir, 'replay', 'journal.ndjson');
+    const lines = readFileSync(file, 'utf8').split('\n');
+    const target = lines.findIndex((l, i) => i > 2 && l.includes('"type":"fill"'));
+    lines[target] = lines[target].replace(/"qty":"(\d)/, (_m, d) => `"qty":"${(Number(d) + 1) % 10}`);
+    writeFileSync(file, lines.join('\n'));
+    const bad = await runCli(['check', '--data-dir', dir]);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toContain(`CRITICAL ${file}:${target + 1}: line ${target + 1} was changed`);
+  });
+
+  it('names a missing line by its seq', async () => {
+    const dir = temp();
+    expect((await runCli(['replay', '--seed', '2', '--events', '20000', '--data-dir', dir])).code).toBe(0);
+    const file = join(dir, 'replay', 'journal.ndjson');
+    const lines = readFileSync(file, 'utf8').split('\n');
+    lines.splice(4, 1);
+    writeFileSync(file, lines.join('\n'));
+    const bad = await runCli(['check', '--data-dir', dir]);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(/:5: seq 6 where 5 was expected: a line is missing before this one/);
+  });
+
+  it('an empty data dir is a usage error', async () => {
+    const r = await runCli(['check', '--data-dir', temp()]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/no journal in/);
+  });
+});

@@ -13,6 +13,9 @@ export async function runConsoleCommand({ profile, dataDir, flags }: CommonOptio
     liveAllowed: flags.live,
     seed: flags.seed,
   });
+  // Ink renders only a final frame when it thinks it runs in CI; on a real terminal it must be live.
+  delete process.env.CI;
+  delete process.env.CONTINUOUS_INTEGRATION;
   // Ink and React load while the engine thread starts.
   const { runConsole } = await import('../ui/run-console.tsx');
   try {

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { BUILT_IN_PROFILES, ConfigError, demoProfile, loadProfile, type Profile } from '../engine/config.ts';
 import { JournalError } from '../../state/journal.ts';
 import { StateError } from '../../state/store.ts';
+import { runCheckCommand } from './check.ts';
 import { runConsoleCommand } from './console.ts';
 import { runHeadlessCommand } from './headless.ts';
 import { runReplayCommand } from './replay.ts';
@@ -41,8 +42,9 @@ export async function main(input: string[], flags: Flags): Promise<number> {
         return flags.headless ? await runHeadlessCommand(common) : await runConsoleCommand(common);
       case 'replay':
         return runReplayCommand(common);
-      case 'report':
       case 'check':
+        return runCheckCommand(common);
+      case 'report':
       case 'ctl':
       case 'attach':
       case 'sim-venue':
