@@ -8,6 +8,7 @@ import { runCheckCommand } from './check.ts';
 import { runConsoleCommand } from './console.ts';
 import { runHeadlessCommand } from './headless.ts';
 import { runReplayCommand } from './replay.ts';
+import { runReportCommand } from './report.ts';
 import { runSimVenueCommand } from './sim-venue.ts';
 
 export interface Flags {
@@ -45,6 +46,7 @@ export async function main(input: string[], flags: Flags): Promise<number> {
       case 'check':
         return runCheckCommand(common);
       case 'report':
+        return runReportCommand(common);
       case 'ctl':
       case 'attach':
       case 'sim-venue':

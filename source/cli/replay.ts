@@ -1,5 +1,6 @@
 // tradedesk replay: the simulated market at full speed through the real engine; prints the report.
 import { runReplay } from '../engine/replay.ts';
+import type { Report } from '../engine/report.ts';
 import type { CommonOptions } from './main.ts';
 
 export function runReplayCommand({ profile, dataDir, flags }: CommonOptions): number {
@@ -9,17 +10,23 @@ export function runReplayCommand({ profile, dataDir, flags }: CommonOptions): nu
     process.stdout.write(JSON.stringify(result.report) + '\n');
     return 0;
   }
-  const t = result.report.total;
-  const lines = [
+  printReport(result.report, [
     `replay: seed ${seed}, ${result.events} events, ${(result.simulatedMs / 1000).toFixed(1)} s simulated`,
     `journal: ${result.journalFile}`,
+  ]);
+  return 0;
+}
+
+export function printReport(report: Report, heading: string[]): void {
+  const t = report.total;
+  const lines = [
+    ...heading,
     `net PnL ${t.netPnl}  gross ${t.grossPnl}  fees ${t.fees}  funding ${t.funding}`,
     `trades ${t.trades}  volume ${t.volume}  max drawdown ${t.maxDrawdown}  sharpe ${t.sharpe}  break-even fee ${t.breakEvenFeeBps} bp`,
-    ...Object.entries(result.report.strategies).map(
+    ...Object.entries(report.strategies).map(
       ([name, s]) =>
         `  ${name.padEnd(12)} net ${s.netPnl.padStart(10)}  trades ${String(s.trades).padStart(5)}  fees ${s.fees}`,
     ),
   ];
   process.stdout.write(lines.join('\n') + '\n');
-  return 0;
 }

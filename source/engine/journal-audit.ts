@@ -26,7 +26,11 @@ export interface JournalAudit {
 
 const DECIMAL = /^-?\d+(\.\d+)?$/;
 
-export function auditJournal(file: string): JournalAudit {
+/** `onRecord` sees the ledger after each applied line (with its time), e.g. to sample equity. */
+export function auditJournal(
+  file: string,
+  onRecord?: (audit: JournalAudit, ts: number) => void,
+): JournalAudit {
   const findings: Finding[] = [];
   const ledger = new Ledger();
   const lastPrice = new Map<string, Fixed>();
@@ -89,6 +93,7 @@ export function auditJournal(file: string): JournalAudit {
     } catch (e) {
       findings.push({ severity: 'critical', file, line: n, message: (e as Error).message });
     }
+    onRecord?.(audit, Number(r.ts));
   }
 
   function apply(r: Record<string, unknown>, n: number): void {
@@ -173,10 +178,7 @@ export function auditJournal(file: string): JournalAudit {
         message: `position ${k}: ledger ${str(ledgerSize.get(k) ?? ZERO)} but fills sum to ${str(v)}`,
       });
   }
-  for (const [k, price] of lastPrice) {
-    const [venue, symbol] = k.split('|');
-    ledger.mark(venue, symbol, price);
-  }
+  markAtLastFills(ledger, lastPrice);
   return audit;
 }
 
@@ -184,4 +186,12 @@ function decimal(v: unknown, field: string): string {
   if (typeof v !== 'string' || !DECIMAL.test(v))
     throw new Error(`field ${field}: expected a decimal string, got ${JSON.stringify(v)}`);
   return v;
+}
+
+/** The journal's own marks: each position at its last fill price. */
+export function markAtLastFills(ledger: Ledger, lastPrice: Map<string, Fixed>): void {
+  for (const [k, price] of lastPrice) {
+    const [venue, symbol] = k.split('|');
+    ledger.mark(venue, symbol, price);
+  }
 }

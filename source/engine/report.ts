@@ -1,7 +1,8 @@
 // The performance report: the numbers the break-even gate and the desk judge by.
 import { fmt, toNumber, type Fixed } from '../core/money.ts';
 import type { Engine } from './engine.ts';
-import type { StrategyTotals } from './ledger.ts';
+import type { Ledger, StrategyTotals } from './ledger.ts';
+import type { EquityStats } from './performance.ts';
 
 export interface ReportFigures {
   netPnl: string;
@@ -44,19 +45,23 @@ function round(n: number, dp: number): number {
 
 export function buildReport(engine: Engine): Report {
   engine.refreshMarks();
+  return reportOf(
+    engine.ledger,
+    engine.equityStats,
+    new Map(engine.strategies.map((rt) => [rt.strategy.name, rt.stats])),
+  );
+}
+
+/** The report of a ledger and its sampled equity (whole book) and net PnL (per strategy) statistics. */
+export function reportOf(ledger: Ledger, total: EquityStats, perStrategy: Map<string, EquityStats>): Report {
   const strategies: Record<string, ReportFigures> = {};
-  for (const rt of engine.strategies) {
-    const t = engine.ledger.totals((a) => a.strategy === rt.strategy.name);
-    strategies[rt.strategy.name] = figures(
-      t,
-      maxOf(rt.stats.maxDrawdown, rt.stats.drawdownAt(t.net)),
-      rt.stats.sharpe(),
-    );
+  for (const [name, stats] of perStrategy) {
+    const t = ledger.totals((a) => a.strategy === name);
+    strategies[name] = figures(t, maxOf(stats.maxDrawdown, stats.drawdownAt(t.net)), stats.sharpe());
   }
-  const equity = engine.ledger.equity();
-  const s = engine.equityStats;
+  const equity = ledger.equity();
   return {
-    total: figures(engine.ledger.totals(), maxOf(s.maxDrawdown, s.drawdownAt(equity)), s.sharpe()),
+    total: figures(ledger.totals(), maxOf(total.maxDrawdown, total.drawdownAt(equity)), total.sharpe()),
     strategies,
   };
 }
