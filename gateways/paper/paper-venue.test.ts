@@ -1,25 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { Instrument } from '../../source/core/instrument.ts';
+import { simInstrument } from '../sim/instruments.ts';
 import { str } from '../../source/core/money.ts';
 import { OrderBook } from '../../source/core/order-book.ts';
 import type { Fill, OrderRequest, OrderUpdate } from '../../source/core/trading.ts';
 import { PaperVenue } from './paper-venue.ts';
 
-const BTC: Instrument = {
-  venue: 'binance',
-  symbol: 'BTC/USDT:USDT',
-  base: 'BTC',
-  quote: 'USDT',
-  tick: 0.1,
-  priceSigFigs: 0,
-  priceDecimals: 1,
-  step: 0.001,
-  amountDecimals: 3,
-  minNotional: 100,
-  makerFee: '0.0002',
-  takerFee: '0.0005',
-  fundingIntervalHours: 8,
-};
+const BTC = simInstrument('binance', 'BTC');
 
 function setup(latencyMs = 20) {
   const book = new OrderBook('binance', BTC.symbol);

@@ -310,11 +310,8 @@ export class SimExchange {
     account: string,
     id: { orderId?: number; clientOrderId?: string },
   ): VenueOrder | undefined {
-    const order =
-      id.clientOrderId !== undefined
-        ? this.byClientId.get(key(venue, id.clientOrderId))
-        : this.orders.get(key(venue, String(id.orderId)));
-    if (!order || order.account !== account) return undefined;
+    const order = this.find(venue, account, id);
+    if (!order) return undefined;
     if (order.status === 'filled' || order.status === 'cancelled' || order.status === 'rejected')
       return { ...order };
     const acc = this.accountBook(venue, account);
@@ -329,11 +326,21 @@ export class SimExchange {
     account: string,
     id: { orderId?: number; clientOrderId?: string },
   ): VenueOrder | undefined {
+    const order = this.find(venue, account, id);
+    return order ? { ...order } : undefined;
+  }
+
+  /** An account's order by the venue's id or the client's; another account's order is not found. */
+  private find(
+    venue: string,
+    account: string,
+    id: { orderId?: number; clientOrderId?: string },
+  ): VenueOrder | undefined {
     const order =
       id.clientOrderId !== undefined
         ? this.byClientId.get(key(venue, id.clientOrderId))
         : this.orders.get(key(venue, String(id.orderId)));
-    return order && order.account === account ? { ...order } : undefined;
+    return order && order.account === account ? order : undefined;
   }
 
   openOrders(venue: string, account: string, symbol?: string): VenueOrder[] {

@@ -118,3 +118,10 @@ export function simInstruments(assets: string[] = DEFAULT_SIM_ASSETS): Instrumen
   const specs = assets.map(simAssetSpec);
   return [...specs.map(binanceInstrument), ...specs.map(hyperliquidInstrument)];
 }
+
+/** One simulated venue's instrument for an asset (the venues' real precision, limits and fees). */
+export function simInstrument(venue: SimVenue, base: string): Instrument {
+  const inst = simInstruments([base]).find((i) => i.venue === venue);
+  if (!inst) throw new RangeError(`no simulated ${base} on ${venue}`);
+  return inst;
+}

@@ -2,29 +2,15 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { simInstrument } from '../../gateways/sim/instruments.ts';
 import { SimClock } from '../core/clock.ts';
-import type { Instrument } from '../core/instrument.ts';
 import { str } from '../core/money.ts';
 import type { OrderIntent, Strategy, StrategyContext } from '../core/strategy.ts';
 import { PaperVenue } from '../../gateways/paper/paper-venue.ts';
 import { Journal, readJournal } from '../../state/journal.ts';
 import { Engine, key } from './engine.ts';
 
-const BTC: Instrument = {
-  venue: 'binance',
-  symbol: 'BTC/USDT:USDT',
-  base: 'BTC',
-  quote: 'USDT',
-  tick: 0.1,
-  priceSigFigs: 0,
-  priceDecimals: 1,
-  step: 0.001,
-  amountDecimals: 3,
-  minNotional: 100,
-  makerFee: '0.0002',
-  takerFee: '0.0005',
-  fundingIntervalHours: 8,
-};
+const BTC = simInstrument('binance', 'BTC');
 
 /** A strategy with a script: each decision takes the next list of intents. */
 class Scripted implements Strategy {

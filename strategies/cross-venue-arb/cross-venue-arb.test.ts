@@ -1,40 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { simInstrument } from '../../gateways/sim/instruments.ts';
 import type { Instrument } from '../../source/core/instrument.ts';
 import type { Level } from '../../source/core/market-events.ts';
 import { OrderBook } from '../../source/core/order-book.ts';
 import type { DecidingState, OrderView, StrategyContext } from '../../source/core/strategy.ts';
 import { CrossVenueArb, defaultArbConfig } from './cross-venue-arb.ts';
 
-const BN: Instrument = {
-  venue: 'binance',
-  symbol: 'BTC/USDT:USDT',
-  base: 'BTC',
-  quote: 'USDT',
-  tick: 0.1,
-  priceSigFigs: 0,
-  priceDecimals: 1,
-  step: 0.001,
-  amountDecimals: 3,
-  minNotional: 100,
-  makerFee: '0.0002',
-  takerFee: '0.0005',
-  fundingIntervalHours: 8,
-};
-const HL: Instrument = {
-  venue: 'hyperliquid',
-  symbol: 'BTC/USDC:USDC',
-  base: 'BTC',
-  quote: 'USDC',
-  tick: 0,
-  priceSigFigs: 5,
-  priceDecimals: 1,
-  step: 0.00001,
-  amountDecimals: 5,
-  minNotional: 10,
-  makerFee: '0.00015',
-  takerFee: '0.00045',
-  fundingIntervalHours: 1,
-};
+const BN = simInstrument('binance', 'BTC');
+const HL = simInstrument('hyperliquid', 'BTC');
 
 function book(inst: Instrument, bids: Level[], asks: Level[]): OrderBook {
   const b = new OrderBook(inst.venue, inst.symbol);
