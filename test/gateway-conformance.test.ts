@@ -12,19 +12,9 @@ import { CcxtExecution, type CcxtTradingClient } from '../gateways/ccxt/ccxt-exe
 import { hyperliquidClientId } from '../gateways/hyperliquid/client-id.ts';
 import { startLoopback, type Loopback } from '../gateways/sim-venue/loopback.ts';
 import type { LoopbackVenue } from '../gateways/sim-venue/faults.ts';
+import { sleep, until } from './wait.ts';
 
 const SYMBOLS: Record<string, string> = { binance: 'BTC/USDT:USDT', hyperliquid: 'BTC/USDC:USDC' };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const v = probe();
-    if (v) return v;
-    await sleep(20);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 function sortedAndUncrossed(b: BookEvent): boolean {
   const desc = b.bids.every((l, i) => i === 0 || l[0] < b.bids[i - 1][0]);

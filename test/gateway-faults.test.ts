@@ -9,17 +9,7 @@ import { createCcxtClient } from '../gateways/ccxt/client.ts';
 import { CcxtExecution, type CcxtTradingClient } from '../gateways/ccxt/ccxt-execution.ts';
 import { startLoopback, type Loopback } from '../gateways/sim-venue/loopback.ts';
 import type { LoopbackVenue } from '../gateways/sim-venue/faults.ts';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const v = probe();
-    if (v) return v;
-    await sleep(20);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+import { sleep, until } from './wait.ts';
 
 let loopback: Loopback;
 beforeAll(async () => {

@@ -1,7 +1,9 @@
 // The one interface every strategy sits behind: it sees the market through a context and returns intents.
 import type { Instrument } from './instrument.ts';
 import type { OrderBook } from './order-book.ts';
-import type { OrderStatus, Side, TimeInForce } from './trading.ts';
+import type { OrderIntent, OrderStatus, Side } from './trading.ts';
+
+export type { OrderIntent };
 
 export type DecidingState = 'RUNNING' | 'REDUCING';
 
@@ -30,19 +32,6 @@ export interface StrategyContext {
   /** Age of the newest market data for an instrument, ms; Infinity when none. */
   dataAgeMs(venue: string, symbol: string): number;
   readonly staleAfterMs: number;
-}
-
-export interface OrderIntent {
-  venue: string;
-  symbol: string;
-  side: Side;
-  qty: number;
-  /** Limit price; for IOC the worst price accepted. */
-  price: number;
-  tif: TimeInForce;
-  reduceOnly: boolean;
-  decisionPrice: number;
-  tag: string;
 }
 
 export interface Leg {

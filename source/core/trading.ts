@@ -6,9 +6,8 @@ export type Liquidity = 'maker' | 'taker';
 export type TimeInForce = 'IOC' | 'GTC';
 export type OrderStatus = 'pending' | 'open' | 'partially_filled' | 'filled' | 'cancelled' | 'rejected';
 
-export interface OrderRequest {
-  clientOrderId: string;
-  strategy: string;
+/** What a strategy asks for: one order, before it has an id or an owner. */
+export interface OrderIntent {
   venue: string;
   symbol: string;
   side: Side;
@@ -22,6 +21,12 @@ export interface OrderRequest {
   decisionPrice: number;
   /** Why: "open", "close", "hedge", "unwind", "flatten". */
   tag: string;
+}
+
+/** An intent that passed risk: now it has our client order id and the strategy that owns it. */
+export interface OrderRequest extends OrderIntent {
+  clientOrderId: string;
+  strategy: string;
 }
 
 export interface OrderUpdate {
