@@ -5,7 +5,7 @@ import type { TradeEvent } from '../../source/core/market-events.ts';
 import { ZERO, abs, div, fx, mul, roundTo, str, type Fixed } from '../../source/core/money.ts';
 import type { Fill } from '../../source/core/trading.ts';
 import { Ledger } from '../../source/engine/ledger.ts';
-import { simAssetSpec } from '../sim/instruments.ts';
+import { HYPERLIQUID_INTEREST_PER_HOUR, simAssetSpec } from '../sim/instruments.ts';
 import { OrderRejected, type SimExchange, type VenueFill, type VenueOrder } from './sim-exchange.ts';
 
 export const VENUE = 'hyperliquid';
@@ -16,8 +16,6 @@ const MIN_ORDER_VALUE = 10;
 const DEFAULT_LEVERAGE = 20;
 const BOOK_LEVELS = 20;
 const DAY_MS = 86_400_000;
-/** The interest part of Hyperliquid's hourly funding (0.01 % per 8 h). */
-const INTEREST_PER_HOUR = 0.0000125;
 /** Hyperliquid's max leverage for the simulated coins; others get a conservative 10. */
 const MAX_LEVERAGE: Readonly<Record<string, number>> = { BTC: 40, ETH: 25, SOL: 20 };
 /** Public trade ids live above every account fill id, so the two never collide. */
@@ -860,7 +858,7 @@ function cloidOf(clientOrderId: string): string | null {
 
 /** The sim's hourly rate is premium plus interest; the premium is what is left without the interest. */
 function premiumOf(rate: string): string {
-  const p = Number(rate) - INTEREST_PER_HOUR;
+  const p = Number(rate) - HYPERLIQUID_INTEREST_PER_HOUR;
   return trimZeros(p.toFixed(8)).replace(/^-0$/, '0');
 }
 

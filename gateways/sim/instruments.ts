@@ -4,6 +4,9 @@ import { decimalsOf, type Instrument } from '../../source/core/instrument.ts';
 export const SIM_VENUES = ['binance', 'hyperliquid'] as const;
 export type SimVenue = (typeof SIM_VENUES)[number];
 
+/** The interest part of Hyperliquid's hourly funding: 0.01 % per 8 h. */
+export const HYPERLIQUID_INTEREST_PER_HOUR = 0.0000125;
+
 export const DEFAULT_SIM_ASSETS = ['BTC', 'ETH', 'SOL'];
 
 export interface SimAssetSpec {

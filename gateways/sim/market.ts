@@ -11,6 +11,7 @@ import { SeededRandom } from '../../source/core/random.ts';
 import { PriceField, type VenueDynamics } from './fair-price.ts';
 import {
   DEFAULT_SIM_ASSETS,
+  HYPERLIQUID_INTEREST_PER_HOUR,
   SIM_VENUES,
   simAssetSpec,
   simInstruments,
@@ -45,7 +46,6 @@ const TRADE_SHARE = TRADES_PER_UPDATE / (1 + TRADES_PER_UPDATE);
 const TRADE_SIZE_ALPHA = 1.3;
 const FUNDING_EVERY_MS = 10_000;
 const HOUR_MS = 3_600_000;
-const HL_INTEREST_PER_HOUR = 0.0000125;
 const HL_FUNDING_CAP_PER_HOUR = 0.04;
 const BINANCE_FUNDING_BASE = 0.0001;
 const BINANCE_FUNDING_CAP = 0.003;
@@ -193,7 +193,11 @@ export class SimMarket {
     } else {
       // Per hour: premium (long bias plus the venue's basis, spread over 8 h) plus interest, capped.
       const premium = this.field.sentiment(a) + this.field.basis(a) / 8 + 1e-6 * this.rng.normal();
-      rate = clamp(premium + HL_INTEREST_PER_HOUR, -HL_FUNDING_CAP_PER_HOUR, HL_FUNDING_CAP_PER_HOUR);
+      rate = clamp(
+        premium + HYPERLIQUID_INTEREST_PER_HOUR,
+        -HL_FUNDING_CAP_PER_HOUR,
+        HL_FUNDING_CAP_PER_HOUR,
+      );
     }
     return {
       kind: 'fundingRate',

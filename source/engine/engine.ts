@@ -60,6 +60,10 @@ export interface StrategyRuntime {
   denial: string | null;
   /** Net PnL of this strategy, sampled with the equity curve. */
   stats: EquityStats;
+  /** RUNNING or REDUCING for the decision under way. */
+  deciding: DecidingState;
+  /** The strategy's one view of the market, made once: no allocation per market-data message. */
+  context: StrategyContext;
 }
 
 interface FundingClock {
@@ -104,8 +108,9 @@ export class Engine {
   private alertId = 0;
   private readonly listeners = new Set<(e: EngineEvent) => void>();
   private readonly byInstrument = new Map<string, StrategyRuntime[]>();
-  private readonly ctxCache = new Map<string, StrategyContext>();
   private readonly quotes = new Map<string, string>();
+  /** Per instrument: the same asset's book on another venue and the signal they feed (found once, not per message). */
+  private readonly signalPairs = new Map<string, { peer: string; leads: boolean; signal: BasisSignal }>();
 
   constructor(private readonly options: EngineOptions) {
     this.clock = options.clock;
@@ -123,17 +128,32 @@ export class Engine {
       this.quotes.set(k, inst.quote);
       if (!this.signals.has(inst.base)) this.signals.set(inst.base, new BasisSignal(inst.base));
     }
+    for (const inst of options.instruments) {
+      const peer = options.instruments.find((o) => o.base === inst.base && o.venue !== inst.venue);
+      if (peer) {
+        this.signalPairs.set(key(inst.venue, inst.symbol), {
+          peer: key(peer.venue, peer.symbol),
+          leads: inst.venue === this.leadVenue,
+          signal: this.signals.get(inst.base)!,
+        });
+      }
+    }
     for (const venue of options.venues) {
       this.venues.set(venue.name, venue);
       venue.setListener({ onFill: (f) => this.onFill(f), onOrderUpdate: (u) => this.onOrderUpdate(u) });
     }
-    this.strategies = options.strategies.map((strategy) => ({
-      strategy,
-      mode: options.mode,
-      state: 'RUNNING',
-      denial: null,
-      stats: new EquityStats(this.curveEveryMs, 0),
-    }));
+    this.strategies = options.strategies.map((strategy) => {
+      const rt = {
+        strategy,
+        mode: options.mode,
+        state: 'RUNNING',
+        denial: null,
+        stats: new EquityStats(this.curveEveryMs, 0),
+        deciding: 'RUNNING',
+      } as StrategyRuntime;
+      rt.context = this.contextFor(rt);
+      return rt;
+    });
     for (const rt of this.strategies) {
       for (const leg of rt.strategy.legs) {
         const k = key(leg.venue, leg.symbol);
@@ -232,7 +252,7 @@ export class Engine {
       if (ev.snapshot) book.applySnapshot(ev.bids, ev.asks, ev.seq, ev.ts);
       else book.applyDiff(ev.bids, ev.asks, ev.seq, ev.ts);
       this.venues.get(ev.venue)?.onBook(book, ev);
-      this.updateSignal(book);
+      this.updateSignal(k, book);
       this.decideFor(k);
     } else if (ev.kind === 'trade') {
       this.venues.get(ev.venue)?.onTrade(ev);
@@ -260,18 +280,13 @@ export class Engine {
     }
   }
 
-  private updateSignal(book: OrderBook): void {
-    const inst = this.instruments.get(key(book.venue, book.symbol))!;
-    const signal = this.signals.get(inst.base);
-    if (!signal || !book.ready) return;
-    for (const other of this.options.instruments) {
-      if (other.base !== inst.base || other.venue === inst.venue) continue;
-      const ob = this.books.get(key(other.venue, other.symbol));
-      if (!ob || !ob.ready) continue;
-      const [lead, lag] = inst.venue === this.leadVenue ? [book, ob] : [ob, book];
-      signal.update(lead.mid, lag.mid, book.ts);
-      return;
-    }
+  private updateSignal(instrumentKey: string, book: OrderBook): void {
+    const pair = this.signalPairs.get(instrumentKey);
+    if (!pair || !book.ready) return;
+    const other = this.books.get(pair.peer)!;
+    if (!other.ready) return;
+    const [lead, lag] = pair.leads ? [book, other] : [other, book];
+    pair.signal.update(lead.mid, lag.mid, book.ts);
   }
 
   private decideFor(instrumentKey: string): void {
@@ -282,16 +297,22 @@ export class Engine {
       const deciding: DecidingState =
         rt.state === 'REDUCING' || this.state === 'REDUCING' ? 'REDUCING' : 'RUNNING';
       if (this.state === 'HALTED') continue;
-      const intents = rt.strategy.decide(this.context(rt, deciding));
+      rt.deciding = deciding;
+      const intents = rt.strategy.decide(rt.context);
       for (const intent of intents) this.place(rt, intent, deciding === 'REDUCING');
     }
   }
 
-  private context(rt: StrategyRuntime, state: DecidingState): StrategyContext {
+  private contextFor(rt: StrategyRuntime): StrategyContext {
     const name = rt.strategy.name;
+    const clock = this.clock;
     return {
-      now: this.clock.now(),
-      state,
+      get now() {
+        return clock.now();
+      },
+      get state() {
+        return rt.deciding;
+      },
       staleAfterMs: this.staleAfterMs,
       book: (venue, symbol) => this.books.get(key(venue, symbol)),
       instrument: (venue, symbol) => this.instruments.get(key(venue, symbol))!,
@@ -300,7 +321,7 @@ export class Engine {
       openOrders: () => this.orders.openOrders(name),
       dataAgeMs: (venue, symbol) => {
         const t = this.lastData.get(key(venue, symbol));
-        return t === undefined ? Number.POSITIVE_INFINITY : this.clock.now() - t;
+        return t === undefined ? Number.POSITIVE_INFINITY : clock.now() - t;
       },
     };
   }
@@ -368,42 +389,31 @@ export class Engine {
 
   private bookFill(fill: Fill, journal: boolean): void {
     const quote = this.quotes.get(key(fill.venue, fill.symbol)) ?? fill.feeCurrency;
-    if (journal) {
-      const mode = this.strategies.find((s) => s.strategy.name === fill.strategy)?.mode ?? this.mode;
-      this.journal.append({
-        type: 'fill',
-        ts: fill.ts,
-        venue: fill.venue,
-        symbol: fill.symbol,
-        side: fill.side,
-        qty: str(fill.qty),
-        price: str(fill.price),
-        fee: str(fill.fee),
-        feeCurrency: fill.feeCurrency,
-        liquidity: fill.liquidity,
-        orderId: fill.orderId,
-        strategy: fill.strategy,
-        mode,
-      });
-    }
     // Fees in quote book as they are; a base-currency fee is worth fee × fill price.
     const feeInQuote = fill.feeCurrency === quote ? fill.fee : mul(fill.fee, fill.price);
+    if (!journal) {
+      this.ledger.applyFill(fill, quote, feeInQuote);
+      this.fills += 1;
+      return;
+    }
+    const line = {
+      ts: fill.ts,
+      venue: fill.venue,
+      symbol: fill.symbol,
+      side: fill.side,
+      qty: str(fill.qty),
+      price: str(fill.price),
+      fee: str(fill.fee),
+      feeCurrency: fill.feeCurrency,
+      liquidity: fill.liquidity,
+      orderId: fill.orderId,
+      strategy: fill.strategy,
+    };
+    // Journal first: a fill on disk is never lost, even if the process dies before the ledger moves.
+    this.journal.append({ type: 'fill', ...line, mode: this.runtime(fill.strategy)?.mode ?? this.mode });
     this.ledger.applyFill(fill, quote, feeInQuote);
     this.fills += 1;
-    if (journal) {
-      this.emit({
-        type: 'fill',
-        ts: fill.ts,
-        venue: fill.venue,
-        symbol: fill.symbol,
-        side: fill.side,
-        qty: str(fill.qty),
-        price: str(fill.price),
-        fee: str(fill.fee),
-        liquidity: fill.liquidity,
-        strategy: fill.strategy,
-      });
-    }
+    this.emit({ type: 'fill', ...line });
   }
 
   private onOrderUpdate(update: OrderUpdate): void {
@@ -553,6 +563,10 @@ export class Engine {
     return { ok: true, message: `HALTED: ${cancelled} order(s) cancelled` };
   }
 
+  private runtime(name: string): StrategyRuntime | undefined {
+    return this.strategies.find((s) => s.strategy.name === name);
+  }
+
   command(cmd: Command): CommandResult {
     switch (cmd.type) {
       case 'kill':
@@ -567,11 +581,11 @@ export class Engine {
       }
       case 'pause':
       case 'resume': {
-        const rt = this.strategies.find((s) => s.strategy.name === cmd.strategy);
+        const rt = this.runtime(cmd.strategy);
         if (!rt) return { ok: false, message: `no strategy named ${cmd.strategy}` };
         if (rt.state === 'HALTED')
           return { ok: false, message: `${rt.strategy.name} is HALTED: re-arm first` };
-        if (cmd.type === 'pause' || (rt.state !== 'PAUSED' && cmd.type !== 'resume')) {
+        if (cmd.type === 'pause') {
           const n = this.cancelAll(rt.strategy.name);
           this.setStrategyState(rt, 'PAUSED', 'paused by operator');
           return { ok: true, message: `${rt.strategy.name} PAUSED (${n} order(s) cancelled)` };
@@ -580,7 +594,7 @@ export class Engine {
         return { ok: true, message: `${rt.strategy.name} RUNNING` };
       }
       case 'promote': {
-        const rt = this.strategies.find((s) => s.strategy.name === cmd.strategy);
+        const rt = this.runtime(cmd.strategy);
         if (!rt) return { ok: false, message: `no strategy named ${cmd.strategy}` };
         if (!this.liveAllowed)
           return { ok: false, message: `promotion needs --live: ${rt.strategy.name} stays PAPER` };
@@ -590,7 +604,7 @@ export class Engine {
         };
       }
       case 'demote': {
-        const rt = this.strategies.find((s) => s.strategy.name === cmd.strategy);
+        const rt = this.runtime(cmd.strategy);
         if (!rt) return { ok: false, message: `no strategy named ${cmd.strategy}` };
         if (rt.mode === 'paper') return { ok: false, message: `${rt.strategy.name} is already PAPER` };
         rt.mode = 'paper';
