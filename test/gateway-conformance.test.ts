@@ -217,12 +217,13 @@ describe.each(venueNames)('gateway conformance: %s', (name) => {
       expect(ours).toBeCloseTo(theirs, 9);
       expect(fills.every((f) => f.strategy === 'conformance')).toBe(true);
       expect(exec.openOrderIds()).toEqual([]);
-      // The account stream carries balances; on Hyperliquid its position equals the sum of our fills (all buys).
-      // (Binance's ACCOUNT_UPDATE position through ccxt's watchPositions lags the fills: an open finding.)
+      // The account stream carries balances, and its position equals the sum of our fills (all buys).
       await until('the streamed balance', () => exec.balances.size > 0);
-      if (name === 'hyperliquid') {
-        await until('the streamed position', () => Math.abs((exec.positions.get(symbol) ?? 0) - ours) < 1e-9);
-      }
+      await until('the streamed position', () => Math.abs((exec.positions.get(symbol) ?? 0) - ours) < 1e-9);
+      // Fills are charged at the account's own rates, the ones the venue's fee endpoint reports.
+      const rates = name === 'binance' ? { taker: 0.00045 } : { taker: 0.0004 };
+      for (const f of fills.filter((x) => x.liquidity === 'taker'))
+        expect(toNumber(f.fee)).toBeCloseTo(toNumber(f.qty) * toNumber(f.price) * rates.taker, 5);
     } finally {
       exec.stop();
       await client.close();

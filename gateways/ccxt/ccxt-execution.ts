@@ -46,7 +46,15 @@ export interface CcxtTradingClient {
   watchOrders(symbol?: string): Promise<CcxtOrder[]>;
   watchMyTrades(symbol?: string): Promise<CcxtTrade[]>;
   watchBalance?(): Promise<{ total?: Record<string, number> }>;
-  watchPositions?(): Promise<{ symbol: string; contracts?: number; side?: string }[]>;
+  watchPositions?(): Promise<VenuePosition[]>;
+  /** ccxt's position cache (per account type, or one cache), newest entry per symbol last. */
+  positions?: unknown;
+}
+
+interface VenuePosition {
+  symbol: string;
+  contracts?: number;
+  side?: string;
 }
 
 export interface CcxtExecutionOptions {
@@ -232,9 +240,11 @@ export class CcxtExecution implements ExecutionVenue {
       ...(this.o.client.watchPositions && this.o.client.has?.watchPositions
         ? [
             follow('positions', async () => {
-              for (const p of await this.o.client.watchPositions!()) {
+              const news = await this.o.client.watchPositions!();
+              // ccxt hands back only the message that woke us; updates that came while we were away live
+              // only in its cache, so read the newest entry per symbol from there (Binance lagged 0.894 vs 29.05).
+              for (const p of [...news, ...cachedPositions(this.o.client.positions)])
                 this.positions.set(p.symbol, (p.side === 'short' ? -1 : 1) * (p.contracts ?? 0));
-              }
             }),
           ]
         : []),
@@ -293,4 +303,11 @@ export class CcxtExecution implements ExecutionVenue {
       this.open.delete(clientOrderId);
     this.listener?.onOrderUpdate({ clientOrderId, status, filledQty, ts: this.now(), reason });
   }
+}
+
+/** Every position in ccxt's cache, oldest update first (the cache moves an updated entry to its end). */
+function cachedPositions(cache: unknown): VenuePosition[] {
+  if (!cache || typeof cache !== 'object') return [];
+  if (Array.isArray(cache)) return cache.filter((p): p is VenuePosition => typeof p?.symbol === 'string');
+  return Object.values(cache).flatMap(cachedPositions);
 }

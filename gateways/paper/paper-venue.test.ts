@@ -189,4 +189,12 @@ describe('PaperVenue', () => {
       ['r3', 'notional 64.00 below minimum 100'],
     ]);
   });
+
+  it('lets a reduce-only order below the minimum notional through, as venues do for closing remainders', () => {
+    const { venue, updates, fills } = setup(0);
+    venue.submit(order({ clientOrderId: 'r4', qty: 0.001, reduceOnly: true }), 0);
+    venue.advance(0);
+    expect(updates.find((u) => u.clientOrderId === 'r4')?.status).toBe('filled');
+    expect(fills.map((f) => str(f.qty))).toEqual(['0.001']);
+  });
 });

@@ -92,7 +92,8 @@ export class PaperVenue implements ExecutionVenue {
     const units = Math.round(req.qty / inst.step);
     if (units <= 0 || Math.abs(units * inst.step - req.qty) > inst.step * 1e-6)
       return reject(`amount ${req.qty} is not on step ${inst.step}`);
-    if (req.qty * req.price < inst.minNotional)
+    // Venues exempt reduce-only orders from the minimum so a small remainder can always be closed.
+    if (!req.reduceOnly && req.qty * req.price < inst.minNotional)
       return reject(`notional ${(req.qty * req.price).toFixed(2)} below minimum ${inst.minNotional}`);
 
     const takenUnits = this.walk(req, inst, book, units);

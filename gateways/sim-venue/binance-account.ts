@@ -83,6 +83,7 @@ export class BinanceAccounts {
     private readonly hub: StreamHub,
     private readonly faults: Faults,
   ) {
+    market.exchange.setAccountFees(VENUE, ACCOUNT_FEE_RATES);
     this.offAccount = market.exchange.onAccount((venue, account, ev) => {
       if (venue !== VENUE) return;
       // Called from inside the matching engine: a failure to report must not unwind a fill.

@@ -97,6 +97,8 @@ export class SimExchange {
   private nextOrderId = 1_000;
   private nextTradeId = 1;
   private readonly startBalance: string;
+  /** Per venue: the fee tier accounts trade at, when the venue gives accounts better rates than the market's default. */
+  private readonly accountFees = new Map<string, { maker: string; taker: string }>();
 
   constructor(opts: SimExchangeOptions) {
     this.speed = opts.speed ?? 1;
@@ -193,6 +195,11 @@ export class SimExchange {
     return this.funding.get(key(venue, symbol));
   }
 
+  /** Accounts on this venue trade at these rates (what its fee endpoint reports), not the market's default tier. */
+  setAccountFees(venue: string, fees: { maker: string; taker: string }): void {
+    this.accountFees.set(venue, fees);
+  }
+
   private accountBook(venue: string, account: string): AccountBook {
     const k = key(venue, account);
     let acc = this.accounts.get(k);
@@ -200,9 +207,12 @@ export class SimExchange {
       const ledger = new Ledger();
       const quotes = new Set(this.venueInstruments(venue).map((i) => i.quote));
       for (const q of quotes) ledger.deposit(venue, q, BigInt(this.startBalance) * 10n ** 18n);
+      const tier = this.accountFees.get(venue);
       const matcher = new PaperVenue({
         name: venue,
-        instruments: this.venueInstruments(venue),
+        instruments: this.venueInstruments(venue).map((i) =>
+          tier ? { ...i, makerFee: tier.maker, takerFee: tier.taker } : i,
+        ),
         latencyMs: 0,
         book: (s) => this.books.get(key(venue, s)),
       });
