@@ -130,6 +130,8 @@ export type Command =
   | { type: 'resume'; strategy: string }
   | { type: 'promote'; strategy: string; confirm?: string }
   | { type: 'demote'; strategy: string }
+  /** Only exposure-reducing orders: one strategy, or the whole engine without a name. */
+  | { type: 'reduce'; strategy?: string }
   | { type: 'kill' }
   | { type: 'rearm' }
   | { type: 'status' }
@@ -153,6 +155,8 @@ export type EngineEvent =
       fee: string;
       liquidity: 'maker' | 'taker';
       strategy: string;
+      /** Paper or live money. */
+      mode?: Mode;
     }
   | { type: 'funding'; ts: number; venue: string; symbol: string; amount: string; rate: string }
   | { type: 'alert'; ts: number; severity: Severity; source: string; message: string }

@@ -45,6 +45,8 @@ export interface Strategy {
   /** What it trades, for display ("BTC"). */
   readonly label: string;
   readonly legs: Leg[];
+  /** Its legs offset each other (an arbitrage): a leg left unhedged too long trips the kill switch. */
+  readonly hedged?: boolean;
   /** Decide on fresh market data; empty when there is nothing to do (see idleReason). */
   decide(ctx: StrategyContext): OrderIntent[];
   /** Why it did nothing on its last decision, in the trader's words; null when it acted. */

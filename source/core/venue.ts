@@ -18,6 +18,8 @@ export interface ExecutionVenue {
   /** Market data the venue's matching reacts to (queue position, resting fills). */
   onBook(book: OrderBook, event: BookEvent): void;
   onTrade(event: TradeEvent): void;
+  /** The account's balances per currency as the venue reports them (live gateways); paper venues have none. */
+  readonly balances?: ReadonlyMap<string, number>;
   /** Orders this venue still holds (resting or in flight). */
   openOrderIds(): string[];
 }

@@ -56,6 +56,8 @@ export function buildDesk(o: DeskOptions): Desk {
     journal,
     startBalances: p.startBalances,
     risk: p.risk,
+    safety: p.safety,
+    promotion: p.promotion,
     staleAfterMs: p.staleAfterMs,
     halted: o.halted,
     onKillStateChange: o.onKillStateChange,

@@ -65,6 +65,41 @@ export const profileSchema = z
       .object({
         maxOrderNotional: z.number().positive().default(10_000),
         maxPositionNotional: z.number().positive().default(25_000),
+        maxGrossExposure: z.number().positive().default(50_000),
+        maxNetExposure: z.number().positive().default(10_000),
+        maxOrdersPerSecond: z.number().positive().default(20),
+        priceBandBps: z.number().positive().max(10_000).default(200),
+        maxLeverage: z.number().positive().max(125).default(5),
+      })
+      .strict()
+      .default({}),
+    /** What trips the kill switch by itself, and what the kill switch does beyond cancelling and halting. */
+    safety: z
+      .object({
+        /** Close every position with reduce-only orders after a kill. */
+        flattenOnKill: z.boolean().default(false),
+        /** Kill when today's (UTC) loss from the day's opening equity reaches this, quote currency; 0 = off. */
+        dailyLossLimit: z.number().min(0).default(2_000),
+        /** Kill when equity falls this far below its peak, quote currency; 0 = off. */
+        trailingDrawdown: z.number().min(0).default(3_000),
+        /** Kill when a venue's data has been stale this long, ms; 0 = off. */
+        staleKillMs: z.number().int().min(0).default(120_000),
+        /** Kill when a hedged strategy's legs differ by more than unhedgedNotional for this long, ms; 0 = off. */
+        unhedgedMs: z.number().int().min(0).default(30_000),
+        unhedgedNotional: z.number().positive().default(250),
+        /** A cancel the venue has not confirmed is sent again after this long, up to cancelAttempts times. */
+        cancelRetryMs: z.number().int().positive().default(1_000),
+        cancelAttempts: z.number().int().min(1).max(20).default(3),
+      })
+      .strict()
+      .default({}),
+    /** The break-even gate a strategy's paper record must pass before it may trade live money. */
+    promotion: z
+      .object({
+        minTrades: z.number().int().min(0).default(200),
+        minNetPnl: z.number().default(0),
+        /** Largest paper drawdown allowed, quote currency. */
+        maxDrawdown: z.number().min(0).default(1_000),
       })
       .strict()
       .default({}),

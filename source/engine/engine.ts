@@ -23,7 +23,10 @@ import { BasisSignal } from '../signals/basis-signal.ts';
 import { Ledger } from './ledger.ts';
 import { EquityStats } from './performance.ts';
 import { OrderManager } from './order-manager.ts';
-import { checkOrder, defaultRiskLimits, type RiskLimits } from './risk.ts';
+import { judgeBreakEven, type BreakEvenGateRules } from './break-even-gate.ts';
+import { KillSwitch } from './kill-switch.ts';
+import { checkOrder, defaultRiskLimits, type RiskGate, type RiskLimits, type RiskView } from './risk.ts';
+import { SafetyTriggers, type SafetyLimits } from './safety-triggers.ts';
 
 export interface StartBalance {
   venue: string;
@@ -40,7 +43,11 @@ export interface EngineOptions {
   strategies: Strategy[];
   journal: Journal;
   startBalances: StartBalance[];
-  risk?: RiskLimits;
+  risk?: Partial<RiskLimits>;
+  /** Automatic kill triggers and what a kill does beyond cancel and halt. */
+  safety?: Partial<SafetyOptions>;
+  /** The break-even gate for promotion to live. */
+  promotion?: BreakEvenGateRules;
   staleAfterMs?: number;
   /** Equity curve sampling interval on the engine clock, ms. */
   curveEveryMs?: number;
@@ -48,9 +55,32 @@ export interface EngineOptions {
   leadVenue?: string;
   /** Persist the kill state (HALTED survives restarts). */
   onKillStateChange?: (halted: boolean) => void;
+  /** Live execution gateways by venue name: present only with --live and credentials. */
+  liveVenues?: Map<string, ExecutionVenue>;
+  /** The live ledger's own journal (DATA_DIR/live): paper and live money never share a book. */
+  liveJournal?: Journal;
   /** Start HALTED (the kill state persisted by a previous run). */
   halted?: boolean;
 }
+
+export interface SafetyOptions extends SafetyLimits {
+  flattenOnKill: boolean;
+  cancelRetryMs: number;
+  cancelAttempts: number;
+}
+
+export const defaultSafety: SafetyOptions = {
+  flattenOnKill: false,
+  dailyLossLimit: 2_000,
+  trailingDrawdown: 3_000,
+  staleKillMs: 120_000,
+  unhedgedMs: 30_000,
+  unhedgedNotional: 250,
+  cancelRetryMs: 1_000,
+  cancelAttempts: 3,
+};
+
+export const defaultPromotionGate: BreakEvenGateRules = { minTrades: 200, minNetPnl: 0, maxDrawdown: 1_000 };
 
 export interface StrategyRuntime {
   strategy: Strategy;
@@ -79,7 +109,10 @@ export class Engine {
   readonly clock: Clock;
   readonly mode: Mode;
   readonly liveAllowed: boolean;
+  /** The paper ledger (or the live one when the whole engine runs live). */
   readonly ledger = new Ledger();
+  /** Promoted strategies' real money, kept apart from the paper record. */
+  readonly liveLedger = new Ledger();
   readonly orders = new OrderManager();
   readonly books = new Map<string, OrderBook>();
   readonly instruments = new Map<string, Instrument>();
@@ -97,8 +130,19 @@ export class Engine {
   /** Equity of the whole book, sampled on the curve interval. */
   equityStats!: EquityStats;
   readonly staleAfterMs: number;
+  /** Critical integrity findings raised so far: any one keeps the break-even gate shut. */
+  criticalFindings = 0;
+  readonly killSwitch: KillSwitch;
   private readonly journal: Journal;
   private readonly risk: RiskLimits;
+  private readonly riskView: RiskView;
+  private readonly triggers: SafetyTriggers;
+  private readonly promotion: BreakEvenGateRules;
+  private readonly liveRisk: RiskView;
+  /** Orders sent to live gateways: their updates and cancels go there, their lines to the live journal. */
+  private readonly liveOrderIds = new Set<string>();
+  /** Engine times of the orders sent in the last second, oldest first (the order-rate limit). */
+  private readonly orderTimes: number[] = [];
   private readonly curveEveryMs: number;
   private readonly leadVenue: string;
   private nextCurveTs = 0;
@@ -117,7 +161,35 @@ export class Engine {
     this.mode = options.mode;
     this.liveAllowed = options.liveAllowed;
     this.journal = options.journal;
-    this.risk = options.risk ?? defaultRiskLimits;
+    this.risk = { ...defaultRiskLimits, ...options.risk };
+    const safety = { ...defaultSafety, ...options.safety };
+    this.promotion = options.promotion ?? defaultPromotionGate;
+    this.triggers = new SafetyTriggers(safety);
+    this.killSwitch = new KillSwitch(
+      {
+        openOrders: () => this.orders.openOrders(),
+        cancel: (venue, id) => this.cancelOrder(venue, id),
+        positions: () =>
+          this.strategies.flatMap((rt) =>
+            this.ledgerOf(rt.mode)
+              .accountsList()
+              .filter((a) => a.strategy === rt.strategy.name && a.qty !== ZERO)
+              .map((a) => ({ strategy: a.strategy, venue: a.venue, symbol: a.symbol, qty: a.qty })),
+          ),
+        book: (venue, symbol) => this.books.get(key(venue, symbol)),
+        instrument: (venue, symbol) => this.instruments.get(key(venue, symbol)),
+        placeExit: (strategy, intent) => {
+          const rt = this.runtime(strategy);
+          if (rt) this.place(rt, intent, 'reduce-only');
+        },
+        hasOpenOrder: (strategy, venue, symbol) =>
+          this.orders.openOrders(strategy).some((o) => o.venue === venue && o.symbol === symbol),
+        alert: (severity, message) => this.alert(severity, 'kill switch', message),
+      },
+      safety,
+    );
+    this.riskView = this.riskViewOf(this.ledger);
+    this.liveRisk = this.riskViewOf(this.liveLedger);
     this.staleAfterMs = options.staleAfterMs ?? 5_000;
     this.curveEveryMs = options.curveEveryMs ?? 5_000;
     this.leadVenue = options.leadVenue ?? 'binance';
@@ -140,8 +212,16 @@ export class Engine {
     }
     for (const venue of options.venues) {
       this.venues.set(venue.name, venue);
-      venue.setListener({ onFill: (f) => this.onFill(f), onOrderUpdate: (u) => this.onOrderUpdate(u) });
+      venue.setListener({
+        onFill: (f) => this.onFill(f, this.mode),
+        onOrderUpdate: (u) => this.onOrderUpdate(u),
+      });
     }
+    for (const venue of options.liveVenues?.values() ?? [])
+      venue.setListener({
+        onFill: (f) => this.onFill(f, 'live'),
+        onOrderUpdate: (u) => this.onOrderUpdate(u),
+      });
     this.strategies = options.strategies.map((strategy) => {
       const rt = {
         strategy,
@@ -171,7 +251,7 @@ export class Engine {
   }
 
   /** Rebuild the ledger from an existing journal, or open a new one with the start balances. */
-  restore(lines: JournalLine[]): void {
+  restore(lines: JournalLine[], liveLines: JournalLine[] = []): void {
     if (lines.length === 0) {
       for (const b of this.options.startBalances) {
         this.ledger.deposit(b.venue, b.currency, fx(b.amount));
@@ -184,26 +264,33 @@ export class Engine {
           mode: this.mode,
         });
       }
-    } else {
-      for (const { record: r } of lines) {
-        const type = r.type ?? 'fill';
-        if (type === 'deposit')
-          this.ledger.deposit(String(r.venue), String(r.currency), fx(String(r.amount)));
-        else if (type === 'fill') this.bookFill(journalFill(r), false);
-        else if (type === 'funding')
-          this.bookFunding(
-            String(r.strategy),
-            String(r.venue),
-            String(r.symbol),
-            fx(String(r.amount)),
-            r,
-            false,
-          );
-      }
-    }
+    } else this.rebook(lines, this.mode);
+    // The live ledger starts at zero cash: it carries the real money's PnL, not the venue's balance.
+    if (this.mode !== 'live') this.rebook(liveLines, 'live');
     const start = toNumber(this.ledger.startEquity());
     this.equityStats = new EquityStats(this.curveEveryMs, 0);
     for (const rt of this.strategies) rt.stats = new EquityStats(this.curveEveryMs, start);
+  }
+
+  /** Book a journal's money lines again, without journaling them twice. */
+  private rebook(lines: JournalLine[], mode: Mode): void {
+    for (const { record: r } of lines) {
+      const type = r.type ?? 'fill';
+      if (type === 'deposit')
+        this.ledgerOf(mode).deposit(String(r.venue), String(r.currency), fx(String(r.amount)));
+      else if (type === 'fill') this.bookFill(journalFill(r), false, mode);
+      else if (type === 'funding')
+        this.bookFunding(
+          String(r.strategy),
+          String(r.venue),
+          String(r.symbol),
+          fx(String(r.amount)),
+          r,
+          false,
+          0,
+          mode,
+        );
+    }
   }
 
   /** A venue's connection changed (from its market feed): the header shows it and an alert names the venue. */
@@ -225,6 +312,7 @@ export class Engine {
   /** Deliver what is due by `now`: order arrivals at venues, funding settlements, curve samples. */
   advance(now: number): void {
     for (const v of this.venues.values()) v.advance(now);
+    for (const v of this.options.liveVenues?.values() ?? []) v.advance(now);
     for (const [k, f] of this.funding) {
       if (f.nextFundingTs <= now) {
         this.settleFunding(k, f);
@@ -233,6 +321,7 @@ export class Engine {
     }
     if (now >= this.nextStaleCheck) {
       this.checkStale(now);
+      this.checkSafety(now);
       this.nextStaleCheck = now + 250;
     }
     if (now >= this.nextCurveTs) {
@@ -252,10 +341,12 @@ export class Engine {
       if (ev.snapshot) book.applySnapshot(ev.bids, ev.asks, ev.seq, ev.ts);
       else book.applyDiff(ev.bids, ev.asks, ev.seq, ev.ts);
       this.venues.get(ev.venue)?.onBook(book, ev);
+      this.options.liveVenues?.get(ev.venue)?.onBook(book, ev);
       this.updateSignal(k, book);
       this.decideFor(k);
     } else if (ev.kind === 'trade') {
       this.venues.get(ev.venue)?.onTrade(ev);
+      this.options.liveVenues?.get(ev.venue)?.onTrade(ev);
     } else {
       this.onFundingRate(k, ev);
     }
@@ -280,6 +371,124 @@ export class Engine {
     }
   }
 
+  /** The kill switch's own work (retries, flatten) and its automatic triggers. */
+  private checkSafety(now: number): void {
+    this.killSwitch.tick(now);
+    if (this.state === 'HALTED' || this.fills === 0) return;
+    this.refreshMarks();
+    const dataAgeMs = new Map<string, number>();
+    for (const venue of this.venues.keys()) {
+      const t = this.lastData.get(venue);
+      if (t !== undefined) dataAgeMs.set(venue, now - t);
+    }
+    const hedgeGaps = new Map<string, number>();
+    for (const rt of this.strategies) {
+      if (!rt.strategy.hedged) continue;
+      let gap = 0;
+      for (const leg of rt.strategy.legs) {
+        const acc = this.ledger.account(
+          rt.strategy.name,
+          leg.venue,
+          leg.symbol,
+          this.quotes.get(key(leg.venue, leg.symbol))!,
+        );
+        gap += toNumber(mul(acc.qty, acc.mark));
+      }
+      hedgeGaps.set(rt.strategy.name, gap);
+    }
+    const reason = this.triggers.check({ now, equity: toNumber(this.ledger.equity()), dataAgeMs, hedgeGaps });
+    if (reason) this.kill(reason);
+  }
+
+  /** Risk's view of one ledger's positions and balances (paper and live are checked against their own). */
+  private riskViewOf(ledger: Ledger): RiskView {
+    const mid = (venue: string, symbol: string) => {
+      const book = this.books.get(key(venue, symbol));
+      return book?.ready ? book.mid : undefined;
+    };
+    return {
+      position: (venue, symbol) => {
+        let total = ZERO;
+        for (const acc of ledger.accountsList())
+          if (acc.venue === venue && acc.symbol === symbol) total += acc.qty;
+        return toNumber(total);
+      },
+      mid,
+      instrument: (venue, symbol) => this.instruments.get(key(venue, symbol)),
+      exposure: (asset) => this.exposure(ledger, asset),
+      venueMargin: (venue) =>
+        this.venueMargin(
+          ledger,
+          venue,
+          ledger === this.liveLedger ? this.options.liveVenues?.get(venue)?.balances : undefined,
+        ),
+      ordersLastSecond: () => {
+        const since = this.clock.now() - 1_000;
+        while (this.orderTimes.length > 0 && this.orderTimes[0] <= since) this.orderTimes.shift();
+        return this.orderTimes.length;
+      },
+    };
+  }
+
+  private ledgerOf(mode: Mode): Ledger {
+    return mode === this.mode ? this.ledger : this.liveLedger;
+  }
+
+  private journalOf(mode: Mode): Journal {
+    if (mode === this.mode) return this.journal;
+    if (!this.options.liveJournal) throw new Error('no live journal: live trading is not set up');
+    return this.options.liveJournal;
+  }
+
+  private cancelOrder(venue: string, clientOrderId: string): void {
+    const gateway = this.liveOrderIds.has(clientOrderId)
+      ? this.options.liveVenues?.get(venue)
+      : this.venues.get(venue);
+    gateway?.cancel(clientOrderId, this.clock.now());
+  }
+
+  private exposure(ledger: Ledger, asset: string): { net: number; gross: number } {
+    let net = 0;
+    let gross = 0;
+    for (const acc of ledger.accountsList()) {
+      if (acc.qty === ZERO || this.instruments.get(key(acc.venue, acc.symbol))?.base !== asset) continue;
+      const mid = this.midOr(acc);
+      const q = toNumber(acc.qty);
+      net += q * mid;
+      gross += Math.abs(q) * mid;
+    }
+    return { net, gross };
+  }
+
+  private midOr(acc: { venue: string; symbol: string; mark: Fixed }): number {
+    const book = this.books.get(key(acc.venue, acc.symbol));
+    return book?.ready ? book.mid : toNumber(acc.mark);
+  }
+
+  /** Equity for margin: the venue's reported balances where it gives them (live), else the ledger's cash. */
+  private venueMargin(
+    ledger: Ledger,
+    venue: string,
+    reported?: ReadonlyMap<string, number>,
+  ): { equity: number; grossNotional: number } {
+    let equity = 0;
+    if (reported) {
+      const quotes = new Set(
+        [...this.instruments.values()].filter((i) => i.venue === venue).map((i) => i.quote),
+      );
+      for (const [currency, amount] of reported) if (quotes.has(currency)) equity += amount;
+    } else for (const [k, v] of ledger.cashBalances()) if (k.startsWith(`${venue}:`)) equity += toNumber(v);
+    let grossNotional = 0;
+    for (const acc of ledger.accountsList()) {
+      if (acc.venue !== venue || acc.qty === ZERO) continue;
+      const mid = this.midOr(acc);
+      const q = toNumber(acc.qty);
+      equity += q * mid;
+      grossNotional += Math.abs(q) * mid;
+    }
+    return { equity, grossNotional };
+  }
+
   private updateSignal(instrumentKey: string, book: OrderBook): void {
     const pair = this.signalPairs.get(instrumentKey);
     if (!pair || !book.ready) return;
@@ -292,14 +501,15 @@ export class Engine {
   private decideFor(instrumentKey: string): void {
     const runtimes = this.byInstrument.get(instrumentKey);
     if (!runtimes) return;
+    // HALTED: strategies stop deciding; only the kill switch's verified reduce-only exits go out.
+    if (this.state === 'HALTED') return;
     for (const rt of runtimes) {
       if (rt.state === 'PAUSED' || rt.state === 'HALTED') continue;
       const deciding: DecidingState =
         rt.state === 'REDUCING' || this.state === 'REDUCING' ? 'REDUCING' : 'RUNNING';
-      if (this.state === 'HALTED') continue;
       rt.deciding = deciding;
       const intents = rt.strategy.decide(rt.context);
-      for (const intent of intents) this.place(rt, intent, deciding === 'REDUCING');
+      for (const intent of intents) this.place(rt, intent, deciding === 'REDUCING' ? 'reducing' : 'any');
     }
   }
 
@@ -317,7 +527,9 @@ export class Engine {
       book: (venue, symbol) => this.books.get(key(venue, symbol)),
       instrument: (venue, symbol) => this.instruments.get(key(venue, symbol))!,
       position: (venue, symbol) =>
-        toNumber(this.ledger.account(name, venue, symbol, this.quotes.get(key(venue, symbol))!).qty),
+        toNumber(
+          this.ledgerOf(rt.mode).account(name, venue, symbol, this.quotes.get(key(venue, symbol))!).qty,
+        ),
       openOrders: () => this.orders.openOrders(name),
       dataAgeMs: (venue, symbol) => {
         const t = this.lastData.get(key(venue, symbol));
@@ -326,16 +538,9 @@ export class Engine {
     };
   }
 
-  private place(rt: StrategyRuntime, intent: OrderIntent, reducingOnly: boolean): void {
-    const denial = checkOrder(
-      intent,
-      this.risk,
-      {
-        position: (venue, symbol) => this.venuePosition(venue, symbol),
-        mid: (venue, symbol) => this.books.get(key(venue, symbol))?.mid ?? intent.price,
-      },
-      reducingOnly,
-    );
+  private place(rt: StrategyRuntime, intent: OrderIntent, gate: RiskGate): void {
+    const live = rt.mode !== this.mode;
+    const denial = checkOrder(intent, this.risk, live ? this.liveRisk : this.riskView, gate);
     if (denial) {
       if (rt.denial !== denial)
         this.alert(
@@ -347,7 +552,7 @@ export class Engine {
       return;
     }
     rt.denial = null;
-    const venue = this.venues.get(intent.venue);
+    const venue = live ? this.options.liveVenues?.get(intent.venue) : this.venues.get(intent.venue);
     if (!venue) return;
     const now = this.clock.now();
     const req: OrderRequest = {
@@ -356,7 +561,7 @@ export class Engine {
       strategy: rt.strategy.name,
     };
     // Journal first: an order the venue may have seen is never unknown after a crash.
-    this.journal.append({
+    this.journalOf(rt.mode).append({
       type: 'order',
       ts: now,
       orderId: req.clientOrderId,
@@ -372,6 +577,8 @@ export class Engine {
       mode: rt.mode,
     });
     this.orders.track(req, now);
+    if (live) this.liveOrderIds.add(req.clientOrderId);
+    this.orderTimes.push(now);
     venue.submit(req, now);
   }
 
@@ -382,17 +589,18 @@ export class Engine {
     return toNumber(total);
   }
 
-  private onFill(fill: Fill): void {
-    this.bookFill(fill, true);
+  private onFill(fill: Fill, mode: Mode): void {
+    this.bookFill(fill, true, mode);
     this.orders.recordFill(fill.orderId, toNumber(fill.qty), toNumber(fill.price));
   }
 
-  private bookFill(fill: Fill, journal: boolean): void {
+  private bookFill(fill: Fill, journal: boolean, mode: Mode = this.mode): void {
+    const ledger = this.ledgerOf(mode);
     const quote = this.quotes.get(key(fill.venue, fill.symbol)) ?? fill.feeCurrency;
     // Fees in quote book as they are; a base-currency fee is worth fee × fill price.
     const feeInQuote = fill.feeCurrency === quote ? fill.fee : mul(fill.fee, fill.price);
     if (!journal) {
-      this.ledger.applyFill(fill, quote, feeInQuote);
+      ledger.applyFill(fill, quote, feeInQuote);
       this.fills += 1;
       return;
     }
@@ -410,17 +618,17 @@ export class Engine {
       strategy: fill.strategy,
     };
     // Journal first: a fill on disk is never lost, even if the process dies before the ledger moves.
-    this.journal.append({ type: 'fill', ...line, mode: this.runtime(fill.strategy)?.mode ?? this.mode });
-    this.ledger.applyFill(fill, quote, feeInQuote);
+    this.journalOf(mode).append({ type: 'fill', ...line, mode });
+    ledger.applyFill(fill, quote, feeInQuote);
     this.fills += 1;
-    this.emit({ type: 'fill', ...line });
+    this.emit({ type: 'fill', ...line, mode });
   }
 
   private onOrderUpdate(update: OrderUpdate): void {
     const order = this.orders.apply(update);
     if (!order) return;
     if (update.status === 'rejected' || update.status === 'cancelled' || update.status === 'filled') {
-      this.journal.append({
+      this.journalOf(this.liveOrderIds.has(update.clientOrderId) ? 'live' : this.mode).append({
         type: 'orderUpdate',
         ts: update.ts,
         orderId: update.clientOrderId,
@@ -445,12 +653,14 @@ export class Engine {
     const inst = this.instruments.get(k)!;
     const rate = fx(f.rate);
     const mark = fx(String(f.markPrice));
-    for (const acc of this.ledger.accountsList()) {
-      if (acc.venue !== inst.venue || acc.symbol !== inst.symbol || acc.qty === ZERO) continue;
-      // Positive rate: longs pay shorts.
-      const amount = roundTo(-mul(mul(acc.qty, mark), rate), 8);
-      const record = { rate: f.rate, qty: str(acc.qty), markPrice: str(mark) };
-      this.bookFunding(acc.strategy, acc.venue, acc.symbol, amount, record, true, f.nextFundingTs);
+    for (const mode of this.options.liveJournal ? [this.mode, 'live' as const] : [this.mode]) {
+      for (const acc of this.ledgerOf(mode).accountsList()) {
+        if (acc.venue !== inst.venue || acc.symbol !== inst.symbol || acc.qty === ZERO) continue;
+        // Positive rate: longs pay shorts.
+        const amount = roundTo(-mul(mul(acc.qty, mark), rate), 8);
+        const record = { rate: f.rate, qty: str(acc.qty), markPrice: str(mark) };
+        this.bookFunding(acc.strategy, acc.venue, acc.symbol, amount, record, true, f.nextFundingTs, mode);
+      }
     }
   }
 
@@ -462,10 +672,11 @@ export class Engine {
     r: Record<string, unknown>,
     journal: boolean,
     ts = 0,
+    mode: Mode = this.mode,
   ): void {
     const quote = this.quotes.get(key(venue, symbol)) ?? 'USD';
     const rate = fx(String(r.rate ?? '0'));
-    this.ledger.applyFunding(
+    this.ledgerOf(mode).applyFunding(
       {
         ts,
         venue,
@@ -479,7 +690,7 @@ export class Engine {
       quote,
     );
     if (!journal) return;
-    this.journal.append({
+    this.journalOf(mode).append({
       type: 'funding',
       ts,
       venue,
@@ -490,7 +701,7 @@ export class Engine {
       rate: String(r.rate),
       qty: r.qty,
       markPrice: r.markPrice,
-      mode: this.mode,
+      mode,
     });
     this.emit({ type: 'funding', ts, venue, symbol, amount: str(amount), rate: String(r.rate) });
   }
@@ -500,11 +711,9 @@ export class Engine {
     for (const [k, book] of this.books) {
       if (!book.ready) continue;
       const inst = this.instruments.get(k)!;
-      this.ledger.mark(
-        inst.venue,
-        inst.symbol,
-        roundTo(fx(book.mid.toFixed(Math.min(inst.priceDecimals + 1, 12))), 12),
-      );
+      const mark = roundTo(fx(book.mid.toFixed(Math.min(inst.priceDecimals + 1, 12))), 12);
+      this.ledger.mark(inst.venue, inst.symbol, mark);
+      this.liveLedger.mark(inst.venue, inst.symbol, mark);
     }
   }
 
@@ -519,6 +728,7 @@ export class Engine {
   }
 
   alert(severity: Severity, source: string, message: string): void {
+    if (severity === 'critical' && source === 'integrity') this.criticalFindings += 1;
     const row: AlertRow = { id: ++this.alertId, ts: this.clock.now(), severity, source, message };
     this.alerts.unshift(row);
     if (this.alerts.length > MAX_ALERTS) this.alerts.pop();
@@ -543,24 +753,74 @@ export class Engine {
 
   /** Cancel every open order on every venue; returns how many were asked to cancel. */
   cancelAll(strategy?: string): number {
-    const now = this.clock.now();
     const open = this.orders.openOrders(strategy);
-    for (const o of open) this.venues.get(o.venue)?.cancel(o.clientOrderId, now);
+    for (const o of open) this.cancelOrder(o.venue, o.clientOrderId);
     return open.length;
   }
 
-  /** KILL: cancel everything, halt every strategy, persist HALTED. */
+  /** KILL: cancel everything (retrying), halt every strategy, persist HALTED; flatten when configured. */
   kill(reason: string): CommandResult {
-    const cancelled = this.cancelAll();
     for (const rt of this.strategies) this.setStrategyState(rt, 'HALTED', reason);
     this.setState('HALTED', reason);
     this.options.onKillStateChange?.(true);
+    const cancelled = this.killSwitch.engage(this.clock.now());
     this.alert(
       'critical',
       'engine',
       `KILL SWITCH: ${reason}; ${cancelled} open order${cancelled === 1 ? '' : 's'} cancelled, all strategies HALTED`,
     );
     return { ok: true, message: `HALTED: ${cancelled} order(s) cancelled` };
+  }
+
+  /** The break-even gate on a strategy's paper record. */
+  gate(rt: StrategyRuntime): ReturnType<typeof judgeBreakEven> {
+    const t = this.ledger.totals((a) => a.strategy === rt.strategy.name);
+    return judgeBreakEven(
+      {
+        trades: t.trades,
+        netPnl: toNumber(t.net),
+        maxDrawdown: toNumber(rt.stats.maxDrawdown),
+        criticalFindings: this.criticalFindings,
+      },
+      this.promotion,
+    );
+  }
+
+  /** Paper → live: only with --live and a live gateway, through the gate, with the strategy's name typed back. */
+  private promote(name: string, confirm: string | undefined): CommandResult {
+    const rt = this.runtime(name);
+    if (!rt) return { ok: false, message: `no strategy named ${name}` };
+    if (rt.mode === 'live') return { ok: false, message: `${name} is already LIVE` };
+    const verdict = this.gate(rt);
+    if (!this.liveAllowed)
+      return { ok: false, message: `promotion needs --live: ${name} stays PAPER. ${verdict.message}` };
+    const live = this.options.liveVenues;
+    const missing = rt.strategy.legs.filter((l) => !live?.has(l.venue)).map((l) => l.venue);
+    if (missing.length > 0)
+      return {
+        ok: false,
+        message: `no live credentials for ${missing.join(', ')}: ${name} stays PAPER. ${verdict.message}`,
+      };
+    if (!verdict.ok) return { ok: false, message: `${name} stays PAPER: ${verdict.message}` };
+    if (confirm === undefined)
+      return { ok: true, message: `${verdict.message}. Type ${name} to trade it with real money.` };
+    if (confirm !== name)
+      return {
+        ok: false,
+        message: `confirmation "${confirm}" is not the strategy's name: ${name} stays PAPER`,
+      };
+    this.cancelAll(name);
+    rt.mode = 'live';
+    this.journal.append({
+      type: 'mode',
+      ts: this.clock.now(),
+      strategy: name,
+      from: 'paper',
+      to: 'live',
+      gate: verdict.message,
+    });
+    this.alert('warning', 'engine', `${name} promoted to LIVE: ${verdict.message}`);
+    return { ok: true, message: `${name} is LIVE` };
   }
 
   private runtime(name: string): StrategyRuntime | undefined {
@@ -572,7 +832,10 @@ export class Engine {
       case 'kill':
         return this.kill('kill switch');
       case 'rearm': {
-        if (this.state !== 'HALTED') return { ok: false, message: 'not halted' };
+        if (this.state === 'ACTIVE') return { ok: false, message: 'not halted: trading is ACTIVE' };
+        this.killSwitch.disengage();
+        this.refreshMarks();
+        this.triggers.reset(toNumber(this.ledger.equity()));
         this.setState('ACTIVE', 're-armed');
         for (const rt of this.strategies) this.setStrategyState(rt, 'RUNNING', 're-armed');
         this.options.onKillStateChange?.(false);
@@ -593,16 +856,21 @@ export class Engine {
         this.setStrategyState(rt, 'RUNNING', 'resumed by operator');
         return { ok: true, message: `${rt.strategy.name} RUNNING` };
       }
-      case 'promote': {
+      case 'reduce': {
+        if (this.state === 'HALTED') return { ok: false, message: 'HALTED: re-arm first' };
+        if (cmd.strategy === undefined) {
+          this.setState('REDUCING', 'reducing by operator');
+          return { ok: true, message: 'REDUCING: only exposure-reducing orders' };
+        }
         const rt = this.runtime(cmd.strategy);
         if (!rt) return { ok: false, message: `no strategy named ${cmd.strategy}` };
-        if (!this.liveAllowed)
-          return { ok: false, message: `promotion needs --live: ${rt.strategy.name} stays PAPER` };
-        return {
-          ok: false,
-          message: `no live execution gateway is configured: ${rt.strategy.name} stays PAPER`,
-        };
+        if (rt.state === 'HALTED')
+          return { ok: false, message: `${rt.strategy.name} is HALTED: re-arm first` };
+        this.setStrategyState(rt, 'REDUCING', 'reducing by operator');
+        return { ok: true, message: `${rt.strategy.name} REDUCING` };
       }
+      case 'promote':
+        return this.promote(cmd.strategy, cmd.confirm);
       case 'demote': {
         const rt = this.runtime(cmd.strategy);
         if (!rt) return { ok: false, message: `no strategy named ${cmd.strategy}` };

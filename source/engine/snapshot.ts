@@ -14,7 +14,9 @@ export function buildSnapshot(engine: Engine, seq: number): Snapshot {
   const drawdown = engine.equityStats.drawdownAt(equity);
 
   const strategies: StrategyRow[] = engine.strategies.map((rt) => {
-    const t = engine.ledger.totals((a) => a.strategy === rt.strategy.name);
+    // A live strategy shows its real money; its paper record stays in the paper ledger.
+    const ledger = rt.mode === engine.mode ? engine.ledger : engine.liveLedger;
+    const t = ledger.totals((a) => a.strategy === rt.strategy.name);
     return {
       name: rt.strategy.name,
       venues: [...new Set(rt.strategy.legs.map((l) => l.venue))],

@@ -43,6 +43,7 @@ interface LegView {
 
 export class CrossVenueArb implements Strategy {
   readonly kind = 'cross-venue-arb';
+  readonly hedged = true;
   readonly name: string;
   readonly label: string;
   readonly legs: Leg[];
