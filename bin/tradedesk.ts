@@ -14,6 +14,7 @@ const flags = {
   live: { type: 'boolean', default: false },
   yes: { type: 'boolean', default: false },
   port: { type: 'number' },
+  keys: { type: 'string' },
 } as const;
 
 const cli = meow(
@@ -34,6 +35,7 @@ const cli = meow(
     --seed N             seed of the simulated market
     --events N           replay: how many market events (default 100000)
     --live               allow live orders at all
+    --keys FILE          live credentials (mode 0600; else env TRADEDESK_<VENUE>_API_KEY/_SECRET/_PRIVATE_KEY…)
 `,
   {
     importMeta: import.meta,

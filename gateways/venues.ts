@@ -1,6 +1,9 @@
 // One place that turns a venue's configuration into a market feed: the only door from the engine to ccxt.
 import type { MarketFeed } from '../source/core/market-feed.ts';
+import type { Instrument } from '../source/core/instrument.ts';
+import { CcxtExecution, type CcxtTradingClient } from './ccxt/ccxt-execution.ts';
 import { CcxtFeed } from './ccxt/ccxt-feed.ts';
+import { hyperliquidClientId } from './hyperliquid/client-id.ts';
 import { createCcxtClient, type CcxtClientConfig } from './ccxt/client.ts';
 import { createHyperliquidClient, hyperliquidQuirks, type HyperliquidExtras } from './hyperliquid/client.ts';
 
@@ -17,4 +20,33 @@ export async function createVenueFeed(endpoint: VenueEndpoint, symbols: string[]
   }
   const client = await createCcxtClient(endpoint);
   return new CcxtFeed({ venue: endpoint.venue, client, symbols, quirks: { fundingIntervalHours: 8 } });
+}
+
+/** A live execution gateway on the venue's account (the endpoint carries the credentials), connected and streaming. */
+export async function createVenueExecution(
+  endpoint: VenueEndpoint,
+  instruments: Instrument[],
+  onError: (message: string) => void,
+): Promise<{ execution: CcxtExecution; stop: () => Promise<void> }> {
+  const hyperliquid = endpoint.ccxt === 'hyperliquid';
+  const client = (hyperliquid
+    ? await createHyperliquidClient(endpoint, endpoint.hyperliquid)
+    : await createCcxtClient(endpoint)) as unknown as CcxtTradingClient & { close?: () => Promise<void> };
+  const execution = new CcxtExecution({
+    venue: endpoint.venue,
+    client,
+    instruments,
+    venueClientId: hyperliquid ? hyperliquidClientId : undefined,
+    onError,
+  });
+  await execution.connect();
+  const running = execution.run();
+  return {
+    execution,
+    stop: async () => {
+      execution.stop();
+      await client.close?.();
+      await Promise.race([running, new Promise((r) => setTimeout(r, 2_000))]);
+    },
+  };
 }

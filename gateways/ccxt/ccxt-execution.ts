@@ -46,6 +46,7 @@ export interface CcxtTradingClient {
   watchOrders(symbol?: string): Promise<CcxtOrder[]>;
   watchMyTrades(symbol?: string): Promise<CcxtTrade[]>;
   watchBalance?(): Promise<{ total?: Record<string, number> }>;
+  fetchBalance?(): Promise<{ total?: Record<string, number> }>;
   watchPositions?(): Promise<VenuePosition[]>;
   /** ccxt's position cache (per account type, or one cache), newest entry per symbol last. */
   positions?: unknown;
@@ -203,6 +204,13 @@ export class CcxtExecution implements ExecutionVenue {
   /** Load the venue's markets: precision checks need them before the first order. */
   async connect(): Promise<void> {
     await this.o.client.loadMarkets();
+    // Risk checks balances before the first order: take them once now, the stream keeps them current.
+    if (this.o.client.fetchBalance) this.setBalances(await this.o.client.fetchBalance());
+  }
+
+  private setBalances(b: { total?: Record<string, number> }): void {
+    for (const [currency, total] of Object.entries(b.total ?? {}))
+      if (typeof total === 'number') this.balances.set(currency, total);
   }
 
   /** Follow the account stream until stopped. */
@@ -231,9 +239,7 @@ export class CcxtExecution implements ExecutionVenue {
       ...(this.o.client.watchBalance && this.o.client.has?.watchBalance
         ? [
             follow('balances', async () => {
-              const b = await this.o.client.watchBalance!();
-              for (const [currency, total] of Object.entries(b.total ?? {}))
-                this.balances.set(currency, total);
+              this.setBalances(await this.o.client.watchBalance!());
             }),
           ]
         : []),

@@ -111,7 +111,7 @@ export function binanceLoopbackConfig(host: string, port: number): LoopbackVenue
 
 export async function startBinanceServer(
   exchange: SimExchange,
-  opts: { port?: number; host?: string } = {},
+  opts: { port?: number; host?: string; accounts?: { apiKey: string; secret: string }[] } = {},
 ): Promise<LoopbackVenue> {
   const host = opts.host ?? '127.0.0.1';
   const faults = new Faults();
@@ -123,6 +123,8 @@ export async function startBinanceServer(
       BINANCE_LOOPBACK_CREDENTIALS.apiKey,
       { secret: BINANCE_LOOPBACK_CREDENTIALS.secret, account: BINANCE_LOOPBACK_CREDENTIALS.apiKey },
     ],
+    // The operator's own keys: the loopback then stands in for the venue where that account lives.
+    ...(opts.accounts ?? []).map((a) => [a.apiKey, { secret: a.secret, account: a.apiKey }] as const),
   ]);
   const routes = binanceRoutes(market, accounts);
   const hung = new Set<ServerResponse>();

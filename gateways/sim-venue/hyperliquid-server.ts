@@ -34,6 +34,8 @@ export interface HyperliquidServerOptions {
   testnet?: boolean;
   /** The account's fee tier; default maker 0.01 %, taker 0.04 % (better than the base tier). */
   fees?: FeeRates;
+  /** The account's key (its wallet is derived from it); default the throwaway test key. */
+  privateKey?: string;
 }
 
 export type HyperliquidLoopbackVenue = LoopbackVenue & {
@@ -743,7 +745,8 @@ export async function startHyperliquidServer(
   opts: HyperliquidServerOptions = {},
 ): Promise<HyperliquidLoopbackVenue> {
   const host = opts.host ?? '127.0.0.1';
-  const server = new HyperliquidServer(exchange, HYPERLIQUID_TEST_PRIVATE_KEY, opts);
+  const privateKey = opts.privateKey ?? HYPERLIQUID_TEST_PRIVATE_KEY;
+  const server = new HyperliquidServer(exchange, privateKey, opts);
   const port = await server.listen(opts.port ?? 0, host);
   const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   const rest = `http://${urlHost}:${port}`;
@@ -765,7 +768,7 @@ export async function startHyperliquidServer(
         ...(opts.testnet ? { sandboxMode: true } : {}),
       },
     },
-    credentials: { walletAddress: server.wallet, privateKey: HYPERLIQUID_TEST_PRIVATE_KEY },
+    credentials: { walletAddress: server.wallet, privateKey },
     faults: server.faults,
     port,
     close: () => server.close(),

@@ -10,15 +10,35 @@ export interface Loopback {
   close(): Promise<void>;
 }
 
+/** Accounts the loopback venues accept besides their built-in test keys (the operator's own, with --live). */
+export interface LoopbackAccounts {
+  binance?: { apiKey: string; secret: string };
+  hyperliquid?: { privateKey: string };
+}
+
 export async function startLoopback(
-  opts: SimExchangeOptions & { ports?: { binance?: number; hyperliquid?: number } },
+  opts: SimExchangeOptions & {
+    ports?: { binance?: number; hyperliquid?: number };
+    accounts?: LoopbackAccounts;
+  },
 ): Promise<Loopback> {
   const exchange = new SimExchange(opts);
   exchange.start();
   const venues: LoopbackVenue[] = [];
   try {
-    venues.push(await startBinanceServer(exchange, { port: opts.ports?.binance ?? 0 }));
-    venues.push(await startHyperliquidServer(exchange, { port: opts.ports?.hyperliquid ?? 0 }));
+    const accounts = opts.accounts ?? {};
+    venues.push(
+      await startBinanceServer(exchange, {
+        port: opts.ports?.binance ?? 0,
+        accounts: accounts.binance ? [accounts.binance] : [],
+      }),
+    );
+    venues.push(
+      await startHyperliquidServer(exchange, {
+        port: opts.ports?.hyperliquid ?? 0,
+        privateKey: accounts.hyperliquid?.privateKey,
+      }),
+    );
   } catch (e) {
     exchange.stop();
     await Promise.all(venues.map((v) => v.close()));

@@ -12,6 +12,7 @@ export async function runConsoleCommand({ profile, dataDir, flags }: CommonOptio
     mode: 'paper',
     liveAllowed: flags.live,
     seed: flags.seed,
+    keyFile: flags.keys,
   });
   // Ink renders only a final frame when it thinks it runs in CI; on a real terminal it must be live.
   delete process.env.CI;

@@ -9,6 +9,7 @@ export function runHeadlessCommand({ profile, dataDir, flags }: CommonOptions): 
     mode: 'paper',
     liveAllowed: flags.live,
     seed: flags.seed,
+    keyFile: flags.keys,
     json: flags.json,
     statusEverySec: flags.statusEvery,
     durationSec: flags.duration,

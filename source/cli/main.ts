@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { BUILT_IN_PROFILES, ConfigError, demoProfile, loadProfile, type Profile } from '../engine/config.ts';
 import { JournalError } from '../../state/journal.ts';
 import { StateError } from '../../state/store.ts';
+import { redact } from '../core/redact.ts';
 import { runCheckCommand } from './check.ts';
 import { runConsoleCommand } from './console.ts';
 import { runHeadlessCommand } from './headless.ts';
@@ -23,6 +24,7 @@ export interface Flags {
   live: boolean;
   yes: boolean;
   port?: number;
+  keys?: string;
 }
 
 export interface CommonOptions {
@@ -66,10 +68,10 @@ export async function main(input: string[], flags: Flags): Promise<number> {
       e instanceof StateError ||
       e instanceof JournalError
     ) {
-      process.stderr.write(`tradedesk: ${e.message}\n`);
+      process.stderr.write(`tradedesk: ${redact(e.message)}\n`);
       return 2;
     }
-    process.stderr.write(`tradedesk: ${(e as Error).message}\n`);
+    process.stderr.write(`tradedesk: ${redact((e as Error).message)}\n`);
     return 1;
   }
 }

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Clock } from '../core/clock.ts';
 import type { Instrument } from '../core/instrument.ts';
+import type { ExecutionVenue } from '../core/venue.ts';
 import { PaperVenue } from '../../gateways/paper/paper-venue.ts';
 import { CrossVenueArb } from '../../strategies/cross-venue-arb/cross-venue-arb.ts';
 import { Journal, readJournal } from '../../state/journal.ts';
@@ -22,11 +23,15 @@ export interface DeskOptions {
   halted?: boolean;
   fsync?: 'every' | 'none';
   onKillStateChange?: (halted: boolean) => void;
+  /** Live gateways by venue (with --live and credentials) and the folder of the live ledger's journal. */
+  liveVenues?: Map<string, ExecutionVenue>;
+  liveDir?: string;
 }
 
 export interface Desk {
   engine: Engine;
   journal: Journal;
+  liveJournal?: Journal;
 }
 
 export function buildDesk(o: DeskOptions): Desk {
@@ -46,6 +51,10 @@ export function buildDesk(o: DeskOptions): Desk {
   const journalFile = join(o.storeDir, 'journal.ndjson');
   const existing = readJournal(journalFile);
   const journal = new Journal(journalFile, { fsync: o.fsync ?? (o.mode === 'live' ? 'every' : 'none') });
+  // Real money's journal: its own folder, every line on disk before the ledger moves.
+  const liveFile = o.liveDir ? join(o.liveDir, 'journal.ndjson') : undefined;
+  const liveExisting = liveFile ? readJournal(liveFile) : [];
+  const liveJournal = liveFile ? new Journal(liveFile, { fsync: 'every' }) : undefined;
   const engine: Engine = new Engine({
     clock: o.clock,
     mode: o.mode,
@@ -61,7 +70,9 @@ export function buildDesk(o: DeskOptions): Desk {
     staleAfterMs: p.staleAfterMs,
     halted: o.halted,
     onKillStateChange: o.onKillStateChange,
+    liveVenues: o.liveVenues,
+    liveJournal,
   });
-  engine.restore(existing);
-  return { engine, journal };
+  engine.restore(existing, liveExisting);
+  return { engine, journal, liveJournal };
 }

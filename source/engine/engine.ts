@@ -5,6 +5,7 @@ import type { FundingRateEvent, MarketEvent } from '../core/market-events.ts';
 import type { VenueHealthChange } from '../core/market-feed.ts';
 import { fx, mul, roundTo, str, toNumber, ZERO, type Fixed } from '../core/money.ts';
 import { OrderBook } from '../core/order-book.ts';
+import { redact } from '../core/redact.ts';
 import type { DecidingState, OrderIntent, Strategy, StrategyContext } from '../core/strategy.ts';
 import type { Fill, OrderRequest, OrderUpdate } from '../core/trading.ts';
 import type { ExecutionVenue } from '../core/venue.ts';
@@ -729,6 +730,7 @@ export class Engine {
 
   alert(severity: Severity, source: string, message: string): void {
     if (severity === 'critical' && source === 'integrity') this.criticalFindings += 1;
+    message = redact(message);
     const row: AlertRow = { id: ++this.alertId, ts: this.clock.now(), severity, source, message };
     this.alerts.unshift(row);
     if (this.alerts.length > MAX_ALERTS) this.alerts.pop();

@@ -10,6 +10,8 @@ import { StateStore } from '../../state/store.ts';
 import type { Command, CommandResult, EngineEvent, Mode, Snapshot } from '../control/protocol.ts';
 import type { Profile } from './config.ts';
 import { buildDesk, type Desk } from './build.ts';
+import { Credentials } from './credentials.ts';
+import type { ExecutionVenue } from '../core/venue.ts';
 import { buildSnapshot } from './snapshot.ts';
 
 export interface HostOptions {
@@ -20,6 +22,8 @@ export interface HostOptions {
   seed?: number;
   /** Snapshots per second at most. */
   snapshotHz?: number;
+  /** Key file for live credentials (else TRADEDESK_KEYS_FILE, DATA_DIR/keys.json or TRADEDESK_<VENUE>_* env). */
+  keyFile?: string;
 }
 
 const PUMP_MS = 5;
@@ -53,6 +57,8 @@ class SimSource {
 
 interface PushSource {
   feeds: MarketFeed[];
+  /** How to reach each venue through ccxt. */
+  endpoints: Map<string, Endpoint>;
   /** Loopback exchanges started for this engine, stopped with it. */
   close: () => Promise<void>;
 }
@@ -86,6 +92,17 @@ export class EngineHost {
     let sim: SimSource | null = null;
     let push: PushSource | null = null;
     let instruments: Instrument[];
+    // With --live, the operator's keys; a loopback market then accepts them as its accounts.
+    const credentials = o.liveAllowed
+      ? Credentials.load({
+          venues: Object.keys(o.profile.venues),
+          env: process.env,
+          keyFile: o.keyFile,
+          dataDir: o.dataDir,
+        })
+      : null;
+    const early: string[] = [];
+    let report = (message: string): void => void early.push(message);
     // Events that arrive before the engine exists are dropped: books come as snapshots and refresh at once.
     let deliver: FeedListener = { onMarket: () => undefined, onHealth: () => undefined };
     const relay: FeedListener = {
@@ -106,8 +123,33 @@ export class EngineHost {
       instruments = market.instruments;
     } else {
       clock = new WallClock();
-      push = await startPushSource(o, relay);
+      push = await startPushSource(o, relay, credentials);
       instruments = push.feeds.flatMap((f) => f.instruments);
+    }
+    const live = new Map<string, ExecutionVenue>();
+    const stopLive: (() => Promise<void>)[] = [];
+    if (credentials && push) {
+      const { createVenueExecution } = await import('../../gateways/venues.ts');
+      for (const venue of credentials.venues) {
+        const endpoint = push.endpoints.get(venue);
+        if (!endpoint) continue;
+        try {
+          const gateway = await createVenueExecution(
+            { venue, ...endpoint, credentials: credentials.reveal(venue) as Record<string, string> },
+            instruments.filter((i) => i.venue === venue),
+            (message) => report(message),
+          );
+          live.set(venue, gateway.execution);
+          stopLive.push(gateway.stop);
+        } catch (e) {
+          early.push(`live gateway ${venue} did not connect: ${(e as Error).message.split('\n')[0]}`);
+        }
+      }
+      const closePush = push.close;
+      push.close = async () => {
+        await Promise.all(stopLive.map((stop) => stop()));
+        await closePush();
+      };
     }
     let desk: Desk;
     try {
@@ -120,6 +162,8 @@ export class EngineHost {
         instruments,
         halted: store.data.halted,
         onKillStateChange: (halted) => void store.update((s) => void (s.halted = halted)),
+        liveVenues: live,
+        liveDir: credentials ? join(o.dataDir, 'live') : undefined,
       });
     } catch (e) {
       await push?.close();
@@ -127,6 +171,18 @@ export class EngineHost {
     }
     const engine = desk.engine;
     deliver = { onMarket: (ev) => engine.onMarket(ev), onHealth: (h) => engine.venueHealth(h) };
+    report = (message) => engine.alert('warning', 'live', message);
+    for (const message of early) report(message);
+    if (credentials) {
+      const ready = [...live.keys()];
+      engine.alert(
+        ready.length > 0 ? 'info' : 'warning',
+        'live',
+        ready.length > 0
+          ? `--live: live gateways ready on ${ready.join(', ')}; promotion goes through the break-even gate`
+          : `--live: no venue has credentials (env TRADEDESK_<VENUE>_API_KEY/_SECRET, or a 0600 key file): nothing can be promoted`,
+      );
+    }
     if (store.data.halted)
       engine.alert(
         'critical',
@@ -187,7 +243,7 @@ export class EngineHost {
     this.stopped = true;
     if (this.pump) clearInterval(this.pump);
     if (this.ticker) clearInterval(this.ticker);
-    const { engine, journal } = this.desk;
+    const { engine, journal, liveJournal } = this.desk;
     engine.cancelAll();
     const deadline = Date.now() + 2_000;
     while (engine.orders.openCount > 0 && Date.now() < deadline) {
@@ -197,12 +253,23 @@ export class EngineHost {
     if (engine.orders.openCount > 0)
       engine.alert('warning', 'engine', `${engine.orders.openCount} order(s) still open at shutdown`);
     journal.close();
+    liveJournal?.close();
     await this.push?.close();
   }
 }
 
+interface Endpoint {
+  ccxt: string;
+  urls?: Record<string, unknown>;
+  options?: Record<string, unknown>;
+}
+
 /** Feeds through ccxt: from loopback exchanges started here, or from the real venues. Loaded only when used. */
-async function startPushSource(o: HostOptions, listener: FeedListener): Promise<PushSource> {
+async function startPushSource(
+  o: HostOptions,
+  listener: FeedListener,
+  credentials: Credentials | null,
+): Promise<PushSource> {
   const { createVenueFeed } = await import('../../gateways/venues.ts');
   const p = o.profile;
   const symbols = new Map<string, Set<string>>();
@@ -210,10 +277,7 @@ async function startPushSource(o: HostOptions, listener: FeedListener): Promise<
     for (const leg of s.legs)
       (symbols.get(leg.venue) ?? symbols.set(leg.venue, new Set()).get(leg.venue)!).add(leg.symbol);
   let closeLoopback = async () => undefined as void;
-  const endpoints = new Map<
-    string,
-    { ccxt: string; urls?: Record<string, unknown>; options?: Record<string, unknown> }
-  >();
+  const endpoints = new Map<string, Endpoint>();
   if (p.market.kind === 'loopback') {
     const { startLoopback } = await import('../../gateways/sim-venue/loopback.ts');
     const m = p.market;
@@ -222,6 +286,7 @@ async function startPushSource(o: HostOptions, listener: FeedListener): Promise<
       speed: m.speed,
       updatesPerSecond: m.updatesPerSecond,
       assets: m.assets,
+      accounts: loopbackAccounts(credentials),
     });
     closeLoopback = loopback.close;
     for (const v of loopback.venues)
@@ -247,9 +312,21 @@ async function startPushSource(o: HostOptions, listener: FeedListener): Promise<
   }
   return {
     feeds,
+    endpoints,
     close: async () => {
       await Promise.all(feeds.map((f) => f.stop()));
       await closeLoopback();
     },
+  };
+}
+
+/** The operator's keys as loopback accounts: the loopback stands in for the venues where they live. */
+function loopbackAccounts(credentials: Credentials | null) {
+  const binance = credentials?.reveal('binance');
+  const hyperliquid = credentials?.reveal('hyperliquid');
+  return {
+    binance:
+      binance?.apiKey && binance.secret ? { apiKey: binance.apiKey, secret: binance.secret } : undefined,
+    hyperliquid: hyperliquid?.privateKey ? { privateKey: hyperliquid.privateKey } : undefined,
   };
 }

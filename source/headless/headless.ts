@@ -1,4 +1,5 @@
 // The engine without a screen: status lines on a timer, one line per event, clean stop on signals.
+import type { EngineEvent } from '../control/protocol.ts';
 import { EngineHost, type HostOptions } from '../engine/host.ts';
 import { eventText, statusOf, statusText } from './lines.ts';
 
@@ -12,7 +13,11 @@ export interface HeadlessOptions extends HostOptions {
 export async function runHeadless(o: HeadlessOptions): Promise<number> {
   const out = o.out ?? ((line: string) => process.stdout.write(line + '\n'));
   const host = await EngineHost.create(o);
-  host.onEvent((e) => out(o.json ? JSON.stringify(e) : eventText(e)));
+  const print = (e: EngineEvent) => out(o.json ? JSON.stringify(e) : eventText(e));
+  // What the engine said while starting (a restart HALTED, live gateways) comes first.
+  for (const a of [...host.engine.alerts].reverse())
+    print({ type: 'alert', ts: a.ts, severity: a.severity, source: a.source, message: a.message });
+  host.onEvent(print);
   const status = () => {
     const line = statusOf(host.snapshot());
     out(o.json ? JSON.stringify(line) : statusText(line));
