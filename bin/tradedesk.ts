@@ -14,6 +14,8 @@ const flags = {
   live: { type: 'boolean', default: false },
   yes: { type: 'boolean', default: false },
   port: { type: 'number' },
+  listen: { type: 'string' },
+  token: { type: 'string' },
 } as const;
 
 const cli = meow(
@@ -23,6 +25,10 @@ const cli = meow(
     $ tradedesk --headless      the same engine without a screen
     $ tradedesk replay          run the simulated market through the engine at full speed, print the report
     $ tradedesk sim-venue       the loopback Binance and Hyperliquid exchanges, standalone (--port N)
+    $ tradedesk ctl VERB [STRATEGY]
+                                control the engine running on --data-dir: status, pause, resume, promote,
+                                demote, kill, rearm (--json, --yes to confirm from a script)
+    $ tradedesk attach [URL]    the console on a running engine (its data dir's socket, or ws://HOST:PORT)
 
   Options
     --config FILE        profile (JSON); default ./tradedesk.config.json, else the built-in demo
@@ -34,6 +40,9 @@ const cli = meow(
     --seed N             seed of the simulated market
     --events N           replay: how many market events (default 100000)
     --live               allow live orders at all
+    --listen HOST:PORT   also serve the control protocol on a websocket (token required; loopback by default)
+    --token TOKEN        attach URL: the websocket's token (default env TRADEDESK_TOKEN)
+    --yes                ctl: answer a confirmation (rearm, promote)
 `,
   {
     importMeta: import.meta,
