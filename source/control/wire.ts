@@ -80,6 +80,7 @@ export class LineSplitter {
       const line = text.slice(0, newline);
       text = text.slice(newline + 1);
       if (this.overflowing) this.overflowing = false;
+      else if (line.length > MAX_LINE_BYTES) this.onTooLong();
       else if (line.trim() !== '') this.onLine(line);
       newline = text.indexOf('\n');
     }
