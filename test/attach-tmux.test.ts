@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ctlStatus, startHeadless, type HeadlessEngine } from './headless-engine.ts';
 import { BIN } from './run-cli.ts';
-import { sleep } from './wait.ts';
+import { sleep, until } from './wait.ts';
 
 const socket = `td-attach-${process.pid}`;
 const tmux = (...args: string[]) =>
@@ -81,6 +81,27 @@ describe('attach in tmux', () => {
     const status = await ctlStatus(dir);
     expect(status.state).toBe('HALTED');
     expect(status.openOrders).toBe(0);
+
+    // On a terminal, ctl rearm asks y/N itself.
+    const rearmExit = join(dir, 'rearm-exit-code');
+    tmux(
+      'new-session',
+      '-d',
+      '-s',
+      'td',
+      '-x',
+      '160',
+      '-y',
+      '48',
+      `'${process.execPath}' '${BIN}' ctl rearm --data-dir '${dir}'; echo $? > '${rearmExit}'; sleep 30`,
+    );
+    await waitFor('the rearm question', (s) => s.includes('strategies may place orders again [y/N]'));
+    tmux('send-keys', '-t', 'td', 'y', 'Enter');
+    await waitFor('the engine answer', (s) => s.includes('re-armed: ACTIVE'));
+    await until('ctl rearm to exit', () => existsSync(rearmExit));
+    expect(readFileSync(rearmExit, 'utf8').trim()).toBe('0');
+    tmux('kill-session', '-t', 'td');
+    expect((await ctlStatus(dir)).state).toBe('ACTIVE');
     expect(await engine.stop()).toBe(0);
   });
 

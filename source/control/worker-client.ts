@@ -58,6 +58,8 @@ export class WorkerEngineClient implements EngineClient {
         this.stoppedResolve?.();
       });
     });
+    // The console awaits `ready` only after Ink has loaded: a failure meanwhile must not count as unhandled.
+    this.ready.catch(() => undefined);
   }
 
   onSnapshot(listener: (s: Snapshot) => void): () => void {
