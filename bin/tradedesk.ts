@@ -15,6 +15,8 @@ const flags = {
   yes: { type: 'boolean', default: false },
   port: { type: 'number' },
   keys: { type: 'string' },
+  listen: { type: 'string' },
+  token: { type: 'string' },
 } as const;
 
 const cli = meow(
@@ -24,6 +26,10 @@ const cli = meow(
     $ tradedesk --headless      the same engine without a screen
     $ tradedesk replay          run the simulated market through the engine at full speed, print the report
     $ tradedesk sim-venue       the loopback Binance and Hyperliquid exchanges, standalone (--port N)
+    $ tradedesk ctl VERB [STRATEGY]
+                                control the engine running on --data-dir: status, pause, resume, promote,
+                                demote, kill, rearm (--json, --yes to confirm from a script)
+    $ tradedesk attach [URL]    the console on a running engine (its data dir's socket, or ws://HOST:PORT)
 
   Options
     --config FILE        profile (JSON); default ./tradedesk.config.json, else the built-in demo
@@ -36,6 +42,9 @@ const cli = meow(
     --events N           replay: how many market events (default 100000)
     --live               allow live orders at all
     --keys FILE          live credentials (mode 0600; else env TRADEDESK_<VENUE>_API_KEY/_SECRET/_PRIVATE_KEY…)
+    --listen HOST:PORT   also serve the control protocol on a websocket (token required; loopback by default)
+    --token TOKEN        attach URL: the websocket's token (default env TRADEDESK_TOKEN)
+    --yes                ctl: answer a confirmation (rearm, promote)
 `,
   {
     importMeta: import.meta,

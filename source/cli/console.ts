@@ -1,4 +1,5 @@
 // tradedesk (no command): the console, with the engine on its own worker thread.
+import { controlOptions } from '../control/endpoint.ts';
 import { WorkerEngineClient } from '../control/worker-client.ts';
 import { UsageError, type CommonOptions } from './main.ts';
 
@@ -6,14 +7,10 @@ export async function runConsoleCommand({ profile, dataDir, flags }: CommonOptio
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
     throw new UsageError('the console needs a terminal; run with --headless for lines instead');
   }
-  const client = new WorkerEngineClient({
-    profile,
-    dataDir,
-    mode: 'paper',
-    liveAllowed: flags.live,
-    seed: flags.seed,
-    keyFile: flags.keys,
-  });
+  const client = new WorkerEngineClient(
+    { profile, dataDir, mode: 'paper', liveAllowed: flags.live, seed: flags.seed, keyFile: flags.keys },
+    controlOptions(dataDir, 'paper', flags.listen, process.env.TRADEDESK_TOKEN),
+  );
   // Ink renders only a final frame when it thinks it runs in CI; on a real terminal it must be live.
   delete process.env.CI;
   delete process.env.CONTINUOUS_INTEGRATION;

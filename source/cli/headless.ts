@@ -1,4 +1,5 @@
 // tradedesk --headless: the engine in this process, lines instead of a screen.
+import { controlOptions } from '../control/endpoint.ts';
 import { runHeadless } from '../headless/headless.ts';
 import type { CommonOptions } from './main.ts';
 
@@ -13,5 +14,6 @@ export function runHeadlessCommand({ profile, dataDir, flags }: CommonOptions): 
     json: flags.json,
     statusEverySec: flags.statusEvery,
     durationSec: flags.duration,
+    control: controlOptions(dataDir, 'paper', flags.listen, process.env.TRADEDESK_TOKEN),
   });
 }

@@ -5,8 +5,11 @@ import { BUILT_IN_PROFILES, ConfigError, demoProfile, loadProfile, type Profile 
 import { JournalError } from '../../state/journal.ts';
 import { StateError } from '../../state/store.ts';
 import { redact } from '../core/redact.ts';
+import { ControlError } from '../control/endpoint.ts';
+import { runAttachCommand } from './attach.ts';
 import { runCheckCommand } from './check.ts';
 import { runConsoleCommand } from './console.ts';
+import { runCtlCommand } from './ctl.ts';
 import { runHeadlessCommand } from './headless.ts';
 import { runReplayCommand } from './replay.ts';
 import { runReportCommand } from './report.ts';
@@ -25,6 +28,16 @@ export interface Flags {
   yes: boolean;
   port?: number;
   keys?: string;
+  /** HOST:PORT of the control websocket (token required). */
+  listen?: string;
+  /** attach URL: the control websocket's token (else TRADEDESK_TOKEN). */
+  token?: string;
+}
+
+/** What ctl and attach need: where the engine is, not what it trades. */
+export interface ControlCommandOptions {
+  dataDir: string;
+  flags: Flags;
 }
 
 export interface CommonOptions {
@@ -37,9 +50,16 @@ export class UsageError extends Error {}
 
 export async function main(input: string[], flags: Flags): Promise<number> {
   try {
-    const common = resolveCommon(flags);
     const [command, ...rest] = input;
-    if (rest.length > 0 && command !== 'ctl') throw new UsageError(`unexpected argument "${rest[0]}"`);
+    const dataDir = checkFlags(flags);
+    // ctl and attach talk to a running engine: no profile to load, so a broken config cannot lock an operator out.
+    if (command === 'ctl') return await runCtlCommand(rest, { dataDir, flags });
+    if (command === 'attach') {
+      if (rest.length > 1) throw new UsageError(`unexpected argument "${rest[1]}"`);
+      return await runAttachCommand(rest[0], { dataDir, flags });
+    }
+    if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
+    const common = { profile: profileOf(flags), dataDir, flags };
     switch (command) {
       case undefined:
         return flags.headless ? await runHeadlessCommand(common) : await runConsoleCommand(common);
@@ -49,8 +69,6 @@ export async function main(input: string[], flags: Flags): Promise<number> {
         return runCheckCommand(common);
       case 'report':
         return runReportCommand(common);
-      case 'ctl':
-      case 'attach':
       case 'sim-venue':
         return await runSimVenueCommand(common);
       case 'record':
@@ -66,7 +84,8 @@ export async function main(input: string[], flags: Flags): Promise<number> {
       e instanceof UsageError ||
       e instanceof ConfigError ||
       e instanceof StateError ||
-      e instanceof JournalError
+      e instanceof JournalError ||
+      e instanceof ControlError
     ) {
       process.stderr.write(`tradedesk: ${redact(e.message)}\n`);
       return 2;
@@ -76,7 +95,8 @@ export async function main(input: string[], flags: Flags): Promise<number> {
   }
 }
 
-function resolveCommon(flags: Flags): CommonOptions {
+/** Validate the flags every command shares; returns the data dir. */
+function checkFlags(flags: Flags): string {
   for (const [name, v] of [
     ['--seed', flags.seed],
     ['--events', flags.events],
@@ -89,12 +109,14 @@ function resolveCommon(flags: Flags): CommonOptions {
   }
   if (flags.seed !== undefined && !Number.isInteger(flags.seed))
     throw new UsageError('--seed expects a whole number');
-  const dataDir = resolve(flags.dataDir ?? process.env.TRADEDESK_DATA_DIR ?? '.tradedesk');
+  return resolve(flags.dataDir ?? process.env.TRADEDESK_DATA_DIR ?? '.tradedesk');
+}
+
+function profileOf(flags: Flags): Profile {
   const configFile =
     flags.config ?? (existsSync('tradedesk.config.json') ? 'tradedesk.config.json' : undefined);
   // --config names a file, or one of the built-in profiles (demo, live-paper, sim) when no such file exists.
   const builtIn =
     configFile !== undefined && !existsSync(configFile) ? BUILT_IN_PROFILES[configFile] : undefined;
-  const profile = builtIn ? builtIn() : configFile ? loadProfile(configFile) : demoProfile();
-  return { profile, dataDir, flags };
+  return builtIn ? builtIn() : configFile ? loadProfile(configFile) : demoProfile();
 }

@@ -6,6 +6,10 @@ export interface EngineClient {
   onSnapshot(listener: (snapshot: Snapshot) => void): () => void;
   onEvent(listener: (event: EngineEvent) => void): () => void;
   send(command: Command): Promise<CommandResult>;
-  /** Close the connection; for an embedded engine this also stops it cleanly. */
+  /** Close the connection; for an embedded engine this also stops it cleanly, an attached one keeps running. */
   close(): Promise<void>;
+  /** True when the engine runs in another process (attach): quitting only detaches. */
+  readonly attached?: boolean;
+  /** Called if the connection to the engine drops (not after close()). */
+  onDisconnect?(listener: (reason: string) => void): () => void;
 }

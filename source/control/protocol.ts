@@ -140,6 +140,17 @@ export type Command =
 export interface CommandResult {
   ok: boolean;
   message: string;
+  /** The answer to `status` over the control socket: the shape of `tradedesk ctl status --json`. */
+  status?: DeskStatus;
+}
+
+/** `tradedesk ctl status --json` (PRODUCT.md): stable keys, add more, never rename. */
+export interface DeskStatus {
+  state: TradingState;
+  mode: Mode;
+  openOrders: number;
+  strategies: { name: string; mode: Mode; state: StrategyState; netPnl: string }[];
+  venues: { name: string; connected: boolean; dataAgeMs: number }[];
 }
 
 /** One line per thing that happened, for headless output and logs. */

@@ -2,7 +2,9 @@
 import { Worker } from 'node:worker_threads';
 import type { HostOptions } from '../engine/host.ts';
 import type { EngineClient } from './client.ts';
+import { ControlError } from './endpoint.ts';
 import type { Command, CommandResult, EngineEvent, Snapshot } from './protocol.ts';
+import type { ControlOptions } from './endpoint.ts';
 import type { EngineWorkerData, FromEngine, ToEngine } from './worker-messages.ts';
 
 export class WorkerEngineClient implements EngineClient {
@@ -13,12 +15,18 @@ export class WorkerEngineClient implements EngineClient {
   private nextId = 0;
   private closed: Promise<void> | null = null;
   private stoppedResolve: (() => void) | null = null;
+  /** A worker that failed to start exits by itself; closing it must not wait for an answer. */
+  private exited = false;
   readonly ready: Promise<void>;
 
-  constructor(options: HostOptions) {
+  constructor(options: HostOptions, control: ControlOptions) {
     // Bundled (npm start) the worker sits beside the bundle; from sources (tests, tsx) it needs the TS loader.
     const fromSources = import.meta.url.endsWith('.ts');
-    const data: EngineWorkerData = { entry: new URL('./engine-worker.ts', import.meta.url).href, options };
+    const data: EngineWorkerData = {
+      entry: new URL('./engine-worker.ts', import.meta.url).href,
+      options,
+      control,
+    };
     this.worker = fromSources
       ? new Worker(new URL('./worker-boot.js', import.meta.url), { workerData: data })
       : new Worker(new URL('./engine-worker.mjs', import.meta.url), { workerData: data });
@@ -28,7 +36,7 @@ export class WorkerEngineClient implements EngineClient {
           case 'ready':
             return resolve();
           case 'fatal':
-            return reject(new Error(m.message));
+            return reject(m.usage ? new ControlError(m.message) : new Error(m.message));
           case 'snapshot':
             for (const l of this.snapshots) l(m.snapshot);
             return;
@@ -45,7 +53,13 @@ export class WorkerEngineClient implements EngineClient {
         }
       });
       this.worker.on('error', reject);
+      this.worker.on('exit', () => {
+        this.exited = true;
+        this.stoppedResolve?.();
+      });
     });
+    // The console awaits `ready` only after Ink has loaded: a failure meanwhile must not count as unhandled.
+    this.ready.catch(() => undefined);
   }
 
   onSnapshot(listener: (s: Snapshot) => void): () => void {
@@ -73,7 +87,8 @@ export class WorkerEngineClient implements EngineClient {
   close(): Promise<void> {
     this.closed ??= new Promise<void>((resolve) => {
       this.stoppedResolve = resolve;
-      this.post({ type: 'stop' });
+      if (this.exited) resolve();
+      else this.post({ type: 'stop' });
     }).then(() => this.worker.terminate().then(() => undefined));
     return this.closed;
   }

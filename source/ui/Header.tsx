@@ -11,10 +11,17 @@ const STATE_COLOR: Record<TradingState, string> = { ACTIVE: 'green', REDUCING: '
 export function Header({ store, width }: { store: ConsoleStore; width: number }): ReactNode {
   const snapshot = useStore(store, (s) => s.snapshot);
   const frozen = useStore(store, (s) => s.frozen);
+  const lost = useStore(store, (s) => s.connectionLost);
   return (
     <Box width={width} height={1} flexShrink={0}>
       <Text wrap="truncate">
         <Text bold>tradedesk</Text>
+        {lost !== null && (
+          <>
+            {'  '}
+            <Text inverse bold color="red">{` DISCONNECTED: ${lost}; the last data shown is stale `}</Text>
+          </>
+        )}
         {snapshot ? (
           <>
             {'  '}

@@ -9,6 +9,7 @@ import { PromoteDialog } from './PromoteDialog.tsx';
 import type { ConsoleStore } from './store.ts';
 
 export const QUIT_QUESTION = 'Quit? trading stops and open orders are cancelled (y/n)';
+export const DETACH_QUESTION = 'Quit? this console detaches, the engine keeps running (y/n)';
 export const REARM_QUESTION = 'Re-arm trading? strategies may place orders again (y/n)';
 
 export function Overlay({
@@ -22,6 +23,7 @@ export function Overlay({
 }): ReactNode {
   const overlay = useStore(store, (s) => s.overlay);
   const tradingState = useStore(store, (s) => s.snapshot?.state);
+  const quitQuestion = useStore(store, (s) => (s.attached ? DETACH_QUESTION : QUIT_QUESTION));
   if (overlay.kind === 'none') return null;
   return (
     <Box
@@ -38,8 +40,8 @@ export function Overlay({
         <Dialog
           title="Quit"
           tone="yellow"
-          width={dialogWidth(width, QUIT_QUESTION.length + 2)}
-          lines={[{ text: QUIT_QUESTION }]}
+          width={dialogWidth(width, quitQuestion.length + 2)}
+          lines={[{ text: quitQuestion }]}
         />
       )}
       {overlay.kind === 'confirm-rearm' && (

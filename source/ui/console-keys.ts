@@ -44,9 +44,10 @@ export function createKeyHandler({ store, client, onExit }: KeyHandlerDeps): Key
   };
 
   const quit = (): void => {
-    store
-      .getState()
-      .open({ kind: 'message', text: 'Stopping: cancelling open orders and closing…', closable: false });
+    const text = store.getState().attached
+      ? 'Detaching: the engine keeps running…'
+      : 'Stopping: cancelling open orders and closing…';
+    store.getState().open({ kind: 'message', text, closable: false });
     Promise.resolve()
       .then(onExit)
       .catch((error: unknown) => {

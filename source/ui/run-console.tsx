@@ -22,7 +22,7 @@ const FRAMES_PER_SECOND = 15;
 export async function runConsole(client: EngineClient, opts: RunConsoleOptions = {}): Promise<void> {
   const stdout = opts.stdout ?? process.stdout;
   const stdin = opts.stdin ?? process.stdin;
-  const store = createConsoleStore();
+  const store = createConsoleStore(null, { attached: client.attached === true });
   const size = (): { columns: number; rows: number } => ({
     columns: stdout.columns || 80,
     rows: stdout.rows || 24,
@@ -41,7 +41,13 @@ export async function runConsole(client: EngineClient, opts: RunConsoleOptions =
   const snapshots = latestAtMost(FRAMES_PER_SECOND, (snapshot: Snapshot) =>
     store.getState().receive(snapshot),
   );
-  const unsubscribe = client.onSnapshot(snapshots.push);
+  const unsubscribeSnapshots = client.onSnapshot(snapshots.push);
+  // An attached engine can go away (stopped, network): say so on screen, keep the last picture, never crash.
+  const unsubscribeLost = client.onDisconnect?.((reason) => store.getState().loseConnection(reason));
+  const unsubscribe = (): void => {
+    unsubscribeSnapshots();
+    unsubscribeLost?.();
+  };
 
   return new Promise<void>((resolve) => {
     let stopping = false;

@@ -36,6 +36,10 @@ export interface ConsoleState {
   overlay: Overlay;
   /** The answer to the last command sent, for the footer. */
   lastResult: CommandResult | null;
+  /** The engine runs in another process (attach): quitting only detaches. */
+  attached: boolean;
+  /** Why the connection to the engine dropped; null while it is up. */
+  connectionLost: string | null;
 
   receive(snapshot: Snapshot): void;
   toggleFreeze(): void;
@@ -51,13 +55,17 @@ export interface ConsoleState {
   /** Attach the engine's gate verdict to the promote dialog, if it is still open for that strategy. */
   showGate(strategy: string, gate: CommandResult): void;
   report(result: CommandResult): void;
+  loseConnection(reason: string): void;
 }
 
 export type ConsoleStore = StoreApi<ConsoleState>;
 
 const NO_SCROLL: Record<PaneId, number> = { 1: 0, 2: 0, 3: 0, 4: 0, 5: 0, 6: 0 };
 
-export function createConsoleStore(initial: Snapshot | null = null): ConsoleStore {
+export function createConsoleStore(
+  initial: Snapshot | null = null,
+  { attached = false }: { attached?: boolean } = {},
+): ConsoleStore {
   return createStore<ConsoleState>()((set, get) => ({
     snapshot: initial,
     held: null,
@@ -67,6 +75,8 @@ export function createConsoleStore(initial: Snapshot | null = null): ConsoleStor
     scroll: NO_SCROLL,
     overlay: { kind: 'none' },
     lastResult: null,
+    attached,
+    connectionLost: null,
 
     receive(snapshot) {
       if (get().frozen) {
@@ -131,6 +141,9 @@ export function createConsoleStore(initial: Snapshot | null = null): ConsoleStor
 
     report(result) {
       set({ lastResult: result });
+    },
+    loseConnection(reason) {
+      set({ connectionLost: reason });
     },
   }));
 }
