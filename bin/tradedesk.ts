@@ -14,6 +14,10 @@ const flags = {
   live: { type: 'boolean', default: false },
   yes: { type: 'boolean', default: false },
   port: { type: 'number' },
+  model: { type: 'string' },
+  horizon: { type: 'string' },
+  out: { type: 'string' },
+  data: { type: 'string' },
 } as const;
 
 const cli = meow(
@@ -23,6 +27,7 @@ const cli = meow(
     $ tradedesk --headless      the same engine without a screen
     $ tradedesk replay          run the simulated market through the engine at full speed, print the report
     $ tradedesk sim-venue       the loopback Binance and Hyperliquid exchanges, standalone (--port N)
+    $ tradedesk train           walk-forward training of a signal model (--model logistic|gbdt --horizon 5s [--out FILE])
 
   Options
     --config FILE        profile (JSON); default ./tradedesk.config.json, else the built-in demo
@@ -34,6 +39,10 @@ const cli = meow(
     --seed N             seed of the simulated market
     --events N           replay: how many market events (default 100000)
     --live               allow live orders at all
+    --model KIND         train: logistic or gbdt (default logistic)
+    --horizon D          train: label horizon, e.g. 5s, 500ms (default 5s)
+    --out FILE           train: also copy the artifact here (never overwrites)
+    --data DIR           train: recorded market data (needs the recording reader)
 `,
   {
     importMeta: import.meta,

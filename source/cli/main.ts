@@ -10,6 +10,7 @@ import { runHeadlessCommand } from './headless.ts';
 import { runReplayCommand } from './replay.ts';
 import { runReportCommand } from './report.ts';
 import { runSimVenueCommand } from './sim-venue.ts';
+import { runTrainCommand } from './train.ts';
 
 export interface Flags {
   config?: string;
@@ -23,6 +24,11 @@ export interface Flags {
   live: boolean;
   yes: boolean;
   port?: number;
+  /** train: model kind, label horizon ("5s"), a copy of the artifact, recorded data to train on. */
+  model?: string;
+  horizon?: string;
+  out?: string;
+  data?: string;
 }
 
 export interface CommonOptions {
@@ -51,8 +57,9 @@ export async function main(input: string[], flags: Flags): Promise<number> {
       case 'attach':
       case 'sim-venue':
         return await runSimVenueCommand(common);
-      case 'record':
       case 'train':
+        return runTrainCommand(common);
+      case 'record':
       case 'migrate':
       case 'bench':
         throw new UsageError(`"tradedesk ${command}" is not in this build yet`);

@@ -26,6 +26,8 @@ export const oosSchema = z.object({
   fees: z.string(),
   trades: z.number().int(),
   hitRate: finite,
+  /** The largest forecast out of sample, bp: beside thresholdBps it says whether the signal could ever trade. */
+  maxForecastBps: finite,
   thresholdBps: finite,
   notional: finite,
   calibration: z.array(calibrationBin),

@@ -138,6 +138,10 @@ export function trainSignalModel(o: TrainOptions): TrainedArtifact {
     fees: money(trades.fees),
     trades: trades.trades,
     hitRate: trades.trades > 0 ? round(trades.wins / trades.trades, 4) : 0,
+    maxForecastBps: round(
+      oosBps.reduce((m, b) => Math.max(m, Math.abs(b)), 0),
+      2,
+    ),
     thresholdBps: round(2 * Number(fees.values().next().value ?? 0) * 1e4 + marginBps, 2),
     notional,
     calibration: bins,
