@@ -101,17 +101,7 @@ export function parseArtifact(text: string, file: string): ModelArtifact {
     const field = issue.path.length ? issue.path.join('.') : '(top level)';
     throw new ModelArtifactError(`model ${file}: field ${field}: ${issue.message}`);
   }
-  const a = result.data;
-  const n = a.features.length;
-  const sized =
-    a.featureRanges.p1.length === n &&
-    a.featureRanges.p99.length === n &&
-    (a.model === 'gbdt' ||
-      [a.params.weights, a.params.mean, a.params.scale, a.params.low, a.params.high].every(
-        (v) => v.length === n,
-      ));
-  if (!sized) throw new ModelArtifactError(`model ${file}: parameters do not match its ${n} features`);
-  return a;
+  return result.data;
 }
 
 /** Refuse a model trained on another feature set: its weights would read the wrong numbers. */
@@ -122,4 +112,13 @@ export function checkFeatures(a: ModelArtifact, file: string, expected = feature
         `${expected.slice(0, 12)}… (v${FEATURE_SET_VERSION}, ${FEATURE_NAMES.length} features; ` +
         `the model has v${a.featureSetVersion}, ${a.features.length}): retrain it with tradedesk train`,
     );
+  const n = a.features.length;
+  const sized =
+    a.featureRanges.p1.length === n &&
+    a.featureRanges.p99.length === n &&
+    (a.model === 'gbdt' ||
+      [a.params.weights, a.params.mean, a.params.scale, a.params.low, a.params.high].every(
+        (v) => v.length === n,
+      ));
+  if (!sized) throw new ModelArtifactError(`model ${file}: parameters do not match its ${n} features`);
 }

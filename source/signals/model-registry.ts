@@ -10,6 +10,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { checkFeatures, ModelArtifactError, parseArtifact, type ModelArtifact } from './artifact.ts';
+import type { TrainedArtifact } from './training.ts';
 
 const FILE_RE = /^([a-z0-9][a-z0-9-]*?)-v(\d+)\.json$/;
 
@@ -39,7 +40,7 @@ export function nextVersion(dir: string, model: string): string {
 /** Register an artifact under the next free version; returns the file. Never replaces an existing file. */
 export function registerArtifact(
   dir: string,
-  artifact: Omit<ModelArtifact, 'version'>,
+  artifact: TrainedArtifact,
 ): { file: string; artifact: ModelArtifact } {
   mkdirSync(dir, { recursive: true });
   for (let attempt = 0; attempt < 5; attempt++) {

@@ -11,7 +11,7 @@ function* take(next: () => MarketEvent, n: number): Generator<MarketEvent> {
 }
 
 describe('walk-forward training', () => {
-  // Measured (logistic, 80k events at 100 updates/s, horizon 5 s): AUC 0.61–0.65 over seeds 1–4.
+  // Measured (logistic, 80k events at 100 updates/s, horizon 5 s): AUC 0.613–0.668 over seeds 1–4 (seed 1: 0.632).
   it('finds the lead-lag edge of the simulated market out of sample', () => {
     const market = new SimMarket({ seed: 1, updatesPerSecond: 100 });
     const a = trainSignalModel({
@@ -38,6 +38,7 @@ describe('walk-forward training', () => {
     expect(strongest).toMatch(/basis|reference\.ret/);
   });
 
+  // Measured (gbdt, 60k events): AUC 0.575–0.632 over seeds 1–4 (seed 2: 0.575).
   it('gradient-boosted trees find it too', () => {
     const market = new SimMarket({ seed: 2, updatesPerSecond: 100 });
     const a = trainSignalModel({
@@ -50,7 +51,7 @@ describe('walk-forward training', () => {
       trainedAt: 'test',
     });
     expect(a.oos.auc).toBeGreaterThanOrEqual(0.56);
-    expect(a.params.trees.length).toBeGreaterThan(10);
+    expect(a.model === 'gbdt' && a.params.trees.length).toBeGreaterThan(10);
   });
 
   // Measured (logistic, 40k events, horizon 1 s sampled every 1 s): AUC 0.488–0.504 over seeds 1–6.

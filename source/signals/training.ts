@@ -29,7 +29,12 @@ export interface TrainOptions {
   notional?: number;
 }
 
-export type TrainedArtifact = Omit<ModelArtifact, 'version'>;
+/** An artifact before the registry gives it a version (per model kind, so `params` stays tied to `model`). */
+export type TrainedArtifact = ModelArtifact extends infer A
+  ? A extends ModelArtifact
+    ? Omit<A, 'version'>
+    : never
+  : never;
 
 export class TrainingError extends Error {}
 
