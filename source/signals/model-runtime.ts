@@ -167,8 +167,9 @@ export class SignalHub implements ForecastSource {
     );
   }
 
+  /** Any failure to read or accept a model file is an alert, never a crash of the engine. */
   private refuse(file: string, e: unknown): void {
-    if (!(e instanceof ModelArtifactError)) throw e;
+    if (!(e instanceof Error)) throw e;
     this.refused.add(basename(file));
     this.alert('warning', 'models', `refused ${file}: ${e.message.replace(`model ${file}: `, '')}`);
   }
