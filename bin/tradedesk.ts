@@ -17,6 +17,10 @@ const flags = {
   keys: { type: 'string' },
   listen: { type: 'string' },
   token: { type: 'string' },
+  model: { type: 'string' },
+  horizon: { type: 'string' },
+  out: { type: 'string' },
+  data: { type: 'string' },
 } as const;
 
 const cli = meow(
@@ -30,6 +34,7 @@ const cli = meow(
                                 control the engine running on --data-dir: status, pause, resume, promote,
                                 demote, kill, rearm (--json, --yes to confirm from a script)
     $ tradedesk attach [URL]    the console on a running engine (its data dir's socket, or ws://HOST:PORT)
+    $ tradedesk train           walk-forward training of a signal model (--model logistic|gbdt --horizon 5s [--out FILE])
 
   Options
     --config FILE        profile (JSON); default ./tradedesk.config.json, else the built-in demo
@@ -45,6 +50,10 @@ const cli = meow(
     --listen HOST:PORT   also serve the control protocol on a websocket (token required; loopback by default)
     --token TOKEN        attach URL: the websocket's token (default env TRADEDESK_TOKEN)
     --yes                ctl: answer a confirmation (rearm, promote)
+    --model KIND         train: logistic or gbdt (default logistic)
+    --horizon D          train: label horizon, e.g. 5s, 500ms (default 5s)
+    --out FILE           train: also copy the artifact here (never overwrites)
+    --data DIR           train: recorded market data (needs the recording reader)
 `,
   {
     importMeta: import.meta,

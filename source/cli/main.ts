@@ -14,6 +14,7 @@ import { runHeadlessCommand } from './headless.ts';
 import { runReplayCommand } from './replay.ts';
 import { runReportCommand } from './report.ts';
 import { runSimVenueCommand } from './sim-venue.ts';
+import { runTrainCommand } from './train.ts';
 
 export interface Flags {
   config?: string;
@@ -32,6 +33,11 @@ export interface Flags {
   listen?: string;
   /** attach URL: the control websocket's token (else TRADEDESK_TOKEN). */
   token?: string;
+  /** train: model kind, label horizon ("5s"), a copy of the artifact, recorded data to train on. */
+  model?: string;
+  horizon?: string;
+  out?: string;
+  data?: string;
 }
 
 /** What ctl and attach need: where the engine is, not what it trades. */
@@ -71,8 +77,9 @@ export async function main(input: string[], flags: Flags): Promise<number> {
         return runReportCommand(common);
       case 'sim-venue':
         return await runSimVenueCommand(common);
-      case 'record':
       case 'train':
+        return runTrainCommand(common);
+      case 'record':
       case 'migrate':
       case 'bench':
         throw new UsageError(`"tradedesk ${command}" is not in this build yet`);

@@ -1,11 +1,13 @@
 // Wiring: a profile becomes a market feed, venues, strategies, a journal and an engine.
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Clock } from '../core/clock.ts';
 import type { Instrument } from '../core/instrument.ts';
 import type { ExecutionVenue } from '../core/venue.ts';
 import { PaperVenue } from '../../gateways/paper/paper-venue.ts';
 import { CrossVenueArb } from '../../strategies/cross-venue-arb/cross-venue-arb.ts';
+import { MlSignal } from '../../strategies/ml-signal/ml-signal.ts';
+import { SignalHub } from '../signals/model-runtime.ts';
 import { Journal, readJournal } from '../../state/journal.ts';
 import type { Mode } from '../control/protocol.ts';
 import type { Profile } from './config.ts';
@@ -26,6 +28,8 @@ export interface DeskOptions {
   /** Live gateways by venue (with --live and credentials) and the folder of the live ledger's journal. */
   liveVenues?: Map<string, ExecutionVenue>;
   liveDir?: string;
+  /** The model registry; default DATA_DIR/models (beside the mode's store). */
+  modelsDir?: string;
 }
 
 export interface Desk {
@@ -46,7 +50,21 @@ export function buildDesk(o: DeskOptions): Desk {
         book: (symbol) => engine.books.get(key(name, symbol)),
       }),
   );
-  const strategies = p.strategies.map((s) => new CrossVenueArb({ ...s, legs: [s.legs[0], s.legs[1]] }));
+  // Model signals run only when a strategy trades them: the hub's features cost time on every event.
+  const ml = p.strategies.flatMap((s) => (s.kind === 'ml-signal' ? [s] : []));
+  const signalHub = ml.length
+    ? new SignalHub({
+        instruments,
+        venues: { targetVenue: ml[0].legs[0].venue, referenceVenue: ml[0].legs[1].venue },
+        dir: o.modelsDir ?? join(dirname(o.storeDir), 'models'),
+        models: [...new Set(ml.map((s) => s.model))],
+      })
+    : undefined;
+  const strategies = p.strategies.map((s) =>
+    s.kind === 'ml-signal'
+      ? new MlSignal({ ...s, legs: [s.legs[0], s.legs[1]] }, signalHub!)
+      : new CrossVenueArb({ ...s, legs: [s.legs[0], s.legs[1]] }),
+  );
   mkdirSync(o.storeDir, { recursive: true });
   const journalFile = join(o.storeDir, 'journal.ndjson');
   const existing = readJournal(journalFile);
@@ -72,7 +90,9 @@ export function buildDesk(o: DeskOptions): Desk {
     onKillStateChange: o.onKillStateChange,
     liveVenues: o.liveVenues,
     liveJournal,
+    signalHub,
   });
+  signalHub?.attach((severity, source, message) => engine.alert(severity, source, message));
   engine.restore(existing, liveExisting);
   return { engine, journal, liveJournal };
 }

@@ -25,6 +25,23 @@ const arbSchema = z
   })
   .strict();
 
+/** Trades one venue on a model's forecast of its move; the second leg is the venue that leads it (features only). */
+const mlSignalSchema = z
+  .object({
+    kind: z.literal('ml-signal'),
+    name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and dashes'),
+    asset: z.string().min(1),
+    legs: z.tuple([legSchema, legSchema]),
+    model: z.enum(['logistic', 'gbdt']).default('logistic'),
+    horizonMs: z.number().int().positive().default(5_000),
+    marginBps: z.number().min(0).max(1000).default(1),
+    minConfidence: z.number().min(0).max(1).default(0),
+    reversalBps: z.number().min(0).max(1000).default(2),
+    slippageBps: z.number().min(0).max(100).default(2),
+    maxNotional: z.number().positive().default(2_000),
+  })
+  .strict();
+
 const simFields = {
   seed: z.number().int().min(0).default(1),
   updatesPerSecond: z.number().min(1).max(100_000).default(200),
@@ -60,7 +77,7 @@ export const profileSchema = z
     startBalances: z
       .array(z.object({ venue: z.string(), currency: z.string(), amount: decimalString }).strict())
       .min(1),
-    strategies: z.array(arbSchema),
+    strategies: z.array(z.discriminatedUnion('kind', [arbSchema, mlSignalSchema])),
     risk: z
       .object({
         maxOrderNotional: z.number().positive().default(10_000),
@@ -109,6 +126,7 @@ export const profileSchema = z
 
 export type Profile = z.infer<typeof profileSchema>;
 export type ArbStrategyConfig = z.infer<typeof arbSchema>;
+export type MlSignalStrategyConfig = z.infer<typeof mlSignalSchema>;
 
 function arbStrategies(assets: string[]) {
   return assets.map((asset) => ({
@@ -151,7 +169,29 @@ export const BUILT_IN_PROFILES: Record<string, () => Profile> = {
   demo: demoProfile,
   'live-paper': livePaperProfile,
   sim: simProfile,
+  'ml-demo': mlDemoProfile,
 };
+
+/** The simulated market in process with the BTC arbitrage and an ML signal strategy side by side. */
+export function mlDemoProfile(): Profile {
+  const p = simProfile();
+  return profileSchema.parse({
+    ...p,
+    profile: 'ml-demo',
+    strategies: [
+      ...arbStrategies(['BTC']),
+      {
+        kind: 'ml-signal',
+        name: 'ml-btc',
+        asset: 'BTC',
+        legs: [
+          { venue: 'hyperliquid', symbol: 'BTC/USDC:USDC' },
+          { venue: 'binance', symbol: 'BTC/USDT:USDT' },
+        ],
+      },
+    ],
+  });
+}
 
 export function demoProfile(): Profile {
   return profileSchema.parse({

@@ -21,6 +21,7 @@ import type {
 } from '../control/protocol.ts';
 import type { Journal, JournalLine } from '../../state/journal.ts';
 import { BasisSignal } from '../signals/basis-signal.ts';
+import type { SignalHub } from '../signals/model-runtime.ts';
 import { Ledger } from './ledger.ts';
 import { EquityStats } from './performance.ts';
 import { OrderManager } from './order-manager.ts';
@@ -62,6 +63,8 @@ export interface EngineOptions {
   liveJournal?: Journal;
   /** Start HALTED (the kill state persisted by a previous run). */
   halted?: boolean;
+  /** Model signals: streaming features and the registered models' forecasts. */
+  signalHub?: SignalHub;
 }
 
 export interface SafetyOptions extends SafetyLimits {
@@ -120,6 +123,7 @@ export class Engine {
   readonly venues = new Map<string, ExecutionVenue>();
   readonly strategies: StrategyRuntime[];
   readonly signals = new Map<string, BasisSignal>();
+  readonly signalHub: SignalHub | undefined;
   readonly alerts: AlertRow[] = [];
   readonly curve: number[] = [];
   readonly lastData = new Map<string, number>();
@@ -194,6 +198,7 @@ export class Engine {
     this.staleAfterMs = options.staleAfterMs ?? 5_000;
     this.curveEveryMs = options.curveEveryMs ?? 5_000;
     this.leadVenue = options.leadVenue ?? 'binance';
+    this.signalHub = options.signalHub;
     for (const inst of options.instruments) {
       const k = key(inst.venue, inst.symbol);
       this.instruments.set(k, inst);
@@ -344,13 +349,15 @@ export class Engine {
       this.venues.get(ev.venue)?.onBook(book, ev);
       this.options.liveVenues?.get(ev.venue)?.onBook(book, ev);
       this.updateSignal(k, book);
-      this.decideFor(k);
     } else if (ev.kind === 'trade') {
       this.venues.get(ev.venue)?.onTrade(ev);
       this.options.liveVenues?.get(ev.venue)?.onTrade(ev);
     } else {
       this.onFundingRate(k, ev);
     }
+    // Features and forecasts first, so a strategy decides on the forecast that includes this event.
+    this.signalHub?.onMarket(ev, book);
+    if (ev.kind === 'book') this.decideFor(k);
   }
 
   /** Say so once when a venue's data goes stale and once when it is fresh again. */

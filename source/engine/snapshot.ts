@@ -135,6 +135,7 @@ export function buildSnapshot(engine: Engine, seq: number): Snapshot {
   const signals = [...engine.signals.values()]
     .map((s) => s.latest)
     .filter((r) => r !== null)
+    .concat(engine.signalHub?.latest() ?? [])
     .map((r) => ({
       model: r.model,
       symbol: r.symbol,
