@@ -72,8 +72,14 @@ export async function measureBookApply(events: MarketEvent[]): Promise<BookApply
   let ours = Infinity;
   let theirs = Infinity;
   for (let round = 0; round < 3; round++) {
-    ours = Math.min(ours, time(() => runOurs(events)));
-    theirs = Math.min(theirs, time(() => runCcxt(events, newBook)));
+    ours = Math.min(
+      ours,
+      time(() => runOurs(events)),
+    );
+    theirs = Math.min(
+      theirs,
+      time(() => runCcxt(events, newBook)),
+    );
   }
   return {
     levels,

@@ -13,14 +13,24 @@ export interface MarketStream {
 }
 
 export function marketStream(count: number, seed = 1, updatesPerSecond = 200): MarketStream {
+  return take(new SimMarket({ seed, updatesPerSecond, startTs: REPLAY_START_TS }), () => true, count);
+}
+
+/** The market's events over `ms` of simulated time, at `updatesPerSecond` book updates a second. */
+export function marketStreamFor(ms: number, updatesPerSecond: number, seed = 1): MarketStream {
   const market = new SimMarket({ seed, updatesPerSecond, startTs: REPLAY_START_TS });
-  const events: MarketEvent[] = new Array(count);
-  const lines: string[] = new Array(count);
+  return take(market, (ev) => ev.ts < REPLAY_START_TS + ms, Number.POSITIVE_INFINITY);
+}
+
+function take(market: SimMarket, keep: (ev: MarketEvent) => boolean, count: number): MarketStream {
+  const events: MarketEvent[] = [];
+  const lines: string[] = [];
   let bookUpdates = 0;
-  for (let i = 0; i < count; i++) {
+  while (events.length < count) {
     const ev = market.next();
-    events[i] = ev;
-    lines[i] = JSON.stringify(ev);
+    if (!keep(ev)) break;
+    events.push(ev);
+    lines.push(JSON.stringify(ev));
     if (ev.kind === 'book') bookUpdates += 1;
   }
   return { instruments: market.instruments, events, lines, bookUpdates };

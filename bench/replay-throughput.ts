@@ -85,3 +85,36 @@ export function measureReplay(stream: MarketStream): ReplayThroughput {
     rmSync(root, { recursive: true, force: true });
   }
 }
+
+/** Each book tick's time from message in (before parsing) to its orders with the venue, for the ticks that sent one. */
+export function orderTickLatencies(stream: MarketStream, dir: string): number[] {
+  const clock = new SimClock(REPLAY_START_TS);
+  const { engine, journal } = buildDesk({
+    profile: simProfile(),
+    clock,
+    storeDir: dir,
+    mode: 'paper',
+    liveAllowed: false,
+    instruments: stream.instruments,
+    fsync: 'none',
+  });
+  let sent = 0;
+  for (const venue of engine.venues.values()) {
+    const submit = venue.submit.bind(venue);
+    venue.submit = (order, now) => {
+      sent += 1;
+      submit(order, now);
+    };
+  }
+  const out: number[] = [];
+  for (let i = 0; i < stream.lines.length; i++) {
+    const before = sent;
+    const t = process.hrtime.bigint();
+    const ev = JSON.parse(stream.lines[i]) as MarketEvent;
+    clock.advanceTo(ev.ts);
+    engine.onMarket(ev);
+    if (sent > before) out.push(Number(process.hrtime.bigint() - t));
+  }
+  journal.close();
+  return out;
+}

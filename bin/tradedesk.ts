@@ -14,6 +14,7 @@ const flags = {
   live: { type: 'boolean', default: false },
   yes: { type: 'boolean', default: false },
   port: { type: 'number' },
+  quick: { type: 'boolean', default: false },
 } as const;
 
 const cli = meow(
@@ -23,6 +24,7 @@ const cli = meow(
     $ tradedesk --headless      the same engine without a screen
     $ tradedesk replay          run the simulated market through the engine at full speed, print the report
     $ tradedesk sim-venue       the loopback Binance and Hyperliquid exchanges, standalone (--port N)
+    $ tradedesk bench           the performance benchmarks, each beside its target (--json, --quick)
 
   Options
     --config FILE        profile (JSON); default ./tradedesk.config.json, else the built-in demo
@@ -34,6 +36,7 @@ const cli = meow(
     --seed N             seed of the simulated market
     --events N           replay: how many market events (default 100000)
     --live               allow live orders at all
+    --quick              bench: smaller counts (CI)
 `,
   {
     importMeta: import.meta,

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { BUILT_IN_PROFILES, ConfigError, demoProfile, loadProfile, type Profile } from '../engine/config.ts';
 import { JournalError } from '../../state/journal.ts';
 import { StateError } from '../../state/store.ts';
+import { runBenchCommand } from './bench.ts';
 import { runCheckCommand } from './check.ts';
 import { runConsoleCommand } from './console.ts';
 import { runHeadlessCommand } from './headless.ts';
@@ -23,6 +24,8 @@ export interface Flags {
   live: boolean;
   yes: boolean;
   port?: number;
+  /** bench: smaller counts, for CI and tests. */
+  quick: boolean;
 }
 
 export interface CommonOptions {
@@ -47,6 +50,8 @@ export async function main(input: string[], flags: Flags): Promise<number> {
         return runCheckCommand(common);
       case 'report':
         return runReportCommand(common);
+      case 'bench':
+        return await runBenchCommand(common);
       case 'ctl':
       case 'attach':
       case 'sim-venue':
@@ -54,7 +59,6 @@ export async function main(input: string[], flags: Flags): Promise<number> {
       case 'record':
       case 'train':
       case 'migrate':
-      case 'bench':
         throw new UsageError(`"tradedesk ${command}" is not in this build yet`);
       default:
         throw new UsageError(`unknown command "${command}" (see tradedesk --help)`);
