@@ -11,6 +11,8 @@ import type { Command, CommandResult, EngineEvent, Mode, Snapshot } from '../con
 import type { Profile } from './config.ts';
 import { buildDesk, type Desk } from './build.ts';
 import { buildSnapshot } from './snapshot.ts';
+import { telemetrySettings } from '../telemetry/settings.ts';
+import type { EngineTelemetry } from '../telemetry/engine-telemetry.ts';
 
 export interface HostOptions {
   profile: Profile;
@@ -64,6 +66,7 @@ export class EngineHost {
   private readonly snapshotListeners = new Set<(s: Snapshot) => void>();
   private readonly eventListeners = new Set<(e: EngineEvent) => void>();
   private stopped = false;
+  private telemetry: EngineTelemetry | null = null;
 
   private constructor(
     readonly desk: Desk,
@@ -133,7 +136,19 @@ export class EngineHost {
         'engine',
         'started HALTED: the kill switch was engaged before the restart; R or ctl rearm to trade',
       );
-    return new EngineHost(desk, store, clock, sim, push, o.snapshotHz ?? 15);
+    const host = new EngineHost(desk, store, clock, sim, push, o.snapshotHz ?? 15);
+    // Telemetry (opt-in) listens beside the console: events as they happen, a snapshot per export.
+    const settings = telemetrySettings(o.profile.telemetry);
+    if (settings) {
+      const { EngineTelemetry, stderrBell } = await import('../telemetry/engine-telemetry.ts');
+      host.telemetry = new EngineTelemetry(settings, {
+        sample: () => host.snapshot(),
+        bellStream: stderrBell(),
+      });
+      host.onEvent(host.telemetry.onEvent);
+      host.telemetry.start();
+    }
+    return host;
   }
 
   get engine() {
@@ -198,6 +213,7 @@ export class EngineHost {
       engine.alert('warning', 'engine', `${engine.orders.openCount} order(s) still open at shutdown`);
     journal.close();
     await this.push?.close();
+    await this.telemetry?.shutdown();
   }
 }
 
