@@ -10,7 +10,13 @@ export const distDir = fileURLToPath(new URL('../dist/', import.meta.url));
 export async function bundle() {
   const result = await build({
     absWorkingDir: root,
-    entryPoints: { tradedesk: 'bin/tradedesk.ts', 'engine-worker': 'source/control/engine-worker.ts' },
+    entryPoints: {
+      tradedesk: 'bin/tradedesk.ts',
+      'engine-worker': 'source/control/engine-worker.ts',
+      // The bench's console thread and memory process (tradedesk bench); never loaded otherwise.
+      'bench-console': 'bench/console-worker.ts',
+      'bench-memory': 'bench/memory-child.ts',
+    },
     bundle: true,
     platform: 'node',
     target: 'node20',

@@ -21,6 +21,7 @@ const flags = {
   horizon: { type: 'string' },
   out: { type: 'string' },
   data: { type: 'string' },
+  quick: { type: 'boolean', default: false },
 } as const;
 
 const cli = meow(
@@ -35,6 +36,7 @@ const cli = meow(
                                 demote, kill, rearm (--json, --yes to confirm from a script)
     $ tradedesk attach [URL]    the console on a running engine (its data dir's socket, or ws://HOST:PORT)
     $ tradedesk train           walk-forward training of a signal model (--model logistic|gbdt --horizon 5s [--out FILE])
+    $ tradedesk bench           the performance benchmarks, each beside its target (--json, --quick)
 
   Options
     --config FILE        profile (JSON); default ./tradedesk.config.json, else the built-in demo
@@ -54,6 +56,7 @@ const cli = meow(
     --horizon D          train: label horizon, e.g. 5s, 500ms (default 5s)
     --out FILE           train: also copy the artifact here (never overwrites)
     --data DIR           train: recorded market data (needs the recording reader)
+    --quick              bench: smaller counts (CI)
 `,
   {
     importMeta: import.meta,

@@ -7,6 +7,7 @@ import { StateError } from '../../state/store.ts';
 import { redact } from '../core/redact.ts';
 import { ControlError } from '../control/endpoint.ts';
 import { runAttachCommand } from './attach.ts';
+import { runBenchCommand } from './bench.ts';
 import { runCheckCommand } from './check.ts';
 import { runConsoleCommand } from './console.ts';
 import { runCtlCommand } from './ctl.ts';
@@ -38,6 +39,8 @@ export interface Flags {
   horizon?: string;
   out?: string;
   data?: string;
+  /** bench: smaller counts, for CI and tests. */
+  quick: boolean;
 }
 
 /** What ctl and attach need: where the engine is, not what it trades. */
@@ -75,13 +78,14 @@ export async function main(input: string[], flags: Flags): Promise<number> {
         return runCheckCommand(common);
       case 'report':
         return runReportCommand(common);
+      case 'bench':
+        return await runBenchCommand(common);
       case 'sim-venue':
         return await runSimVenueCommand(common);
       case 'train':
         return runTrainCommand(common);
       case 'record':
       case 'migrate':
-      case 'bench':
         throw new UsageError(`"tradedesk ${command}" is not in this build yet`);
       default:
         throw new UsageError(`unknown command "${command}" (see tradedesk --help)`);

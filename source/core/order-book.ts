@@ -6,18 +6,27 @@ class BookSide {
   readonly sizes: number[] = [];
   constructor(private readonly descending: boolean) {}
 
-  /** Index of `price`, or -(insertion point) - 1 when absent. */
+  /** Index of `price`, or -(insertion point) - 1 when absent; one loop per direction keeps the compare branch-free. */
   private find(price: number): number {
     const p = this.prices;
     let lo = 0;
     let hi = p.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const v = p[mid];
-      if (v === price) return mid;
-      const before = this.descending ? v > price : v < price;
-      if (before) lo = mid + 1;
-      else hi = mid - 1;
+    if (this.descending) {
+      while (lo <= hi) {
+        const mid = (lo + hi) >>> 1;
+        const v = p[mid];
+        if (v === price) return mid;
+        if (v > price) lo = mid + 1;
+        else hi = mid - 1;
+      }
+    } else {
+      while (lo <= hi) {
+        const mid = (lo + hi) >>> 1;
+        const v = p[mid];
+        if (v === price) return mid;
+        if (v < price) lo = mid + 1;
+        else hi = mid - 1;
+      }
     }
     return -lo - 1;
   }
@@ -26,15 +35,32 @@ class BookSide {
     const i = this.find(price);
     if (i >= 0) {
       if (size > 0) this.sizes[i] = size;
-      else {
-        this.prices.splice(i, 1);
-        this.sizes.splice(i, 1);
-      }
-    } else if (size > 0) {
-      const at = -i - 1;
-      this.prices.splice(at, 0, price);
-      this.sizes.splice(at, 0, size);
+      else this.removeAt(i);
+    } else if (size > 0) this.insertAt(-i - 1, price, size);
+  }
+
+  // Shifting by hand, not splice: splice allocates an array of the removed items on every call.
+  private removeAt(at: number): void {
+    const p = this.prices;
+    const s = this.sizes;
+    const last = p.length - 1;
+    for (let j = at; j < last; j++) {
+      p[j] = p[j + 1];
+      s[j] = s[j + 1];
     }
+    p.pop();
+    s.pop();
+  }
+
+  private insertAt(at: number, price: number, size: number): void {
+    const p = this.prices;
+    const s = this.sizes;
+    for (let j = p.length; j > at; j--) {
+      p[j] = p[j - 1];
+      s[j] = s[j - 1];
+    }
+    p[at] = price;
+    s[at] = size;
   }
 
   sizeAt(price: number): number {

@@ -57,6 +57,24 @@ const loopbackMarketSchema = z.object({ kind: z.literal('loopback'), ...simField
 /** Real venues' public market data through ccxt. */
 const venuesMarketSchema = z.object({ kind: z.literal('venues') }).strict();
 
+/** Opt-in export to the desk's monitoring (source/telemetry); the token comes from an environment variable, never the file. */
+const telemetrySchema = z
+  .object({
+    endpoint: z.string().url('an http(s) URL like "https://logfire-api.pydantic.dev"').optional(),
+    tokenEnv: z.string().min(1).default('LOGFIRE_TOKEN'),
+    serviceName: z.string().min(1).default('tradedesk'),
+    exportEveryMs: z.number().int().min(100).max(600_000).default(5_000),
+    webhook: z
+      .object({
+        url: z.string().url('an http(s) URL'),
+        minSeverity: z.enum(['info', 'warning', 'critical']).default('warning'),
+      })
+      .strict()
+      .optional(),
+    bell: z.boolean().default(true),
+  })
+  .strict();
+
 export const profileSchema = z
   .object({
     profile: z.string().min(1),
@@ -121,6 +139,7 @@ export const profileSchema = z
       .strict()
       .default({}),
     staleAfterMs: z.number().int().positive().default(5_000),
+    telemetry: telemetrySchema.optional(),
   })
   .strict();
 

@@ -13,6 +13,8 @@ import { buildDesk, type Desk } from './build.ts';
 import { Credentials } from './credentials.ts';
 import type { ExecutionVenue } from '../core/venue.ts';
 import { buildSnapshot } from './snapshot.ts';
+import { telemetrySettings } from '../telemetry/settings.ts';
+import type { EngineTelemetry } from '../telemetry/engine-telemetry.ts';
 
 export interface HostOptions {
   profile: Profile;
@@ -70,6 +72,7 @@ export class EngineHost {
   private readonly snapshotListeners = new Set<(s: Snapshot) => void>();
   private readonly eventListeners = new Set<(e: EngineEvent) => void>();
   private stopped = false;
+  private telemetry: EngineTelemetry | null = null;
 
   private constructor(
     readonly desk: Desk,
@@ -189,7 +192,19 @@ export class EngineHost {
         'engine',
         'started HALTED: the kill switch was engaged before the restart; R or ctl rearm to trade',
       );
-    return new EngineHost(desk, store, clock, sim, push, o.snapshotHz ?? 15);
+    const host = new EngineHost(desk, store, clock, sim, push, o.snapshotHz ?? 15);
+    // Telemetry (opt-in) listens beside the console: events as they happen, a snapshot per export.
+    const settings = telemetrySettings(o.profile.telemetry);
+    if (settings) {
+      const { EngineTelemetry, stderrBell } = await import('../telemetry/engine-telemetry.ts');
+      host.telemetry = new EngineTelemetry(settings, {
+        sample: () => host.snapshot(),
+        bellStream: stderrBell(),
+      });
+      host.onEvent(host.telemetry.onEvent);
+      host.telemetry.start();
+    }
+    return host;
   }
 
   get engine() {
@@ -255,6 +270,7 @@ export class EngineHost {
     journal.close();
     liveJournal?.close();
     await this.push?.close();
+    await this.telemetry?.shutdown();
   }
 }
 

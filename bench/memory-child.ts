@@ -1,0 +1,33 @@
+// Run in its own process: replay the simulated market through the engine and say its RSS at each checkpoint.
+// Usage: memory-child DIR N1 N2 … (event counts, ascending); prints one JSON line {"rssMb": {"N1": MB, …}}.
+import { SimClock } from '../source/core/clock.ts';
+import { SimMarket } from '../gateways/sim/market.ts';
+import { simProfile } from '../source/engine/config.ts';
+import { buildDesk } from '../source/engine/build.ts';
+import { REPLAY_START_TS } from '../source/engine/replay.ts';
+
+const [dir, ...counts] = process.argv.slice(2);
+const checkpoints = counts.map(Number);
+const market = new SimMarket({ seed: 1, updatesPerSecond: 200, startTs: REPLAY_START_TS });
+const clock = new SimClock(REPLAY_START_TS);
+const { engine, journal } = buildDesk({
+  profile: simProfile(),
+  clock,
+  storeDir: dir,
+  mode: 'paper',
+  liveAllowed: false,
+  instruments: market.instruments,
+  fsync: 'none',
+});
+const rssMb: Record<string, number> = {};
+let done = 0;
+for (const checkpoint of checkpoints) {
+  for (; done < checkpoint; done++) {
+    const ev = market.next();
+    clock.advanceTo(ev.ts);
+    engine.onMarket(ev);
+  }
+  rssMb[checkpoint] = process.memoryUsage.rss() / 2 ** 20;
+}
+journal.close();
+process.stdout.write(JSON.stringify({ rssMb, fills: engine.fills }) + '\n');

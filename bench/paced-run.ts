@@ -1,0 +1,157 @@
+// The engine fed at a live rate: each wire message handled when it is due, its latency from due to done,
+// optionally with the real console rendering the engine's snapshots on another thread (as in the product).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Worker } from 'node:worker_threads';
+import { SimClock } from '../source/core/clock.ts';
+import type { MarketEvent } from '../source/core/market-events.ts';
+import { simProfile } from '../source/engine/config.ts';
+import { buildDesk } from '../source/engine/build.ts';
+import { REPLAY_START_TS } from '../source/engine/replay.ts';
+import { buildSnapshot } from '../source/engine/snapshot.ts';
+import type { FromConsole, ToConsole } from './console-worker.ts';
+import { marketStream, marketStreamFor } from './market-stream.ts';
+import { percentiles, type Percentiles } from './percentiles.ts';
+
+export interface PacedRunOptions {
+  updatesPerSec: number;
+  seconds: number;
+  /** Start the console on its thread; without it the run is headless. */
+  console?: () => Worker;
+  /** Snapshots a second to the console, as EngineHost sends them. */
+  snapshotHz?: number;
+}
+
+export interface PacedRun {
+  /** Book ticks: message due → its orders are with the venue (µs). */
+  ticks: Percentiles;
+  /** Only the ticks that sent at least one order. */
+  orderTicks: Percentiles;
+  seconds: number;
+  terminal?: { bytesPerSec: number; framesPerSec: number };
+}
+
+const NS_PER_MS = 1_000_000n;
+/** Sleep, not spin, until shortly before a message is due: the console's thread needs the core too. */
+const nap = new Int32Array(new SharedArrayBuffer(4));
+const SPIN_NS = 150_000n;
+
+export async function pacedRun(o: PacedRunOptions): Promise<PacedRun> {
+  const stream = marketStreamFor(o.seconds * 1000, o.updatesPerSec);
+  const dir = mkdtempSync(join(tmpdir(), 'td-bench-paced-'));
+  const clock = new SimClock(REPLAY_START_TS);
+  const { engine, journal } = buildDesk({
+    profile: simProfile(),
+    clock,
+    storeDir: dir,
+    mode: 'paper',
+    liveAllowed: false,
+    instruments: stream.instruments,
+    fsync: 'none',
+  });
+  // Count orders handed to the venues: the bench wraps the venue objects, the engine is untouched.
+  let sent = 0;
+  for (const venue of engine.venues.values()) {
+    const submit = venue.submit.bind(venue);
+    venue.submit = (order, now) => {
+      sent += 1;
+      submit(order, now);
+    };
+  }
+  const worker = o.console?.();
+  try {
+    if (worker) await reply(worker, (m) => m.type === 'ready');
+    await warmUp(dir, worker);
+    worker?.postMessage({ type: 'start' } satisfies ToConsole);
+    const ticks = new Float64Array(stream.bookUpdates);
+    const orderTicks: number[] = [];
+    let nTicks = 0;
+    const snapshotEvery = BigInt(Math.round(1000 / (o.snapshotHz ?? 15))) * NS_PER_MS;
+    let seq = 0;
+    const start = process.hrtime.bigint();
+    let nextSnapshot = start + snapshotEvery;
+    for (let i = 0; i < stream.lines.length; i++) {
+      const due = start + BigInt(stream.events[i].ts - REPLAY_START_TS) * NS_PER_MS;
+      let now = process.hrtime.bigint();
+      // Wait for the message to be due; the engine thread's other work (snapshots) happens meanwhile.
+      while (now < due) {
+        if (worker && now >= nextSnapshot) {
+          worker.postMessage({
+            type: 'snapshot',
+            snapshot: buildSnapshot(engine, ++seq),
+          } satisfies ToConsole);
+          nextSnapshot += snapshotEvery;
+        } else if (due - now > SPIN_NS) {
+          const until = worker && nextSnapshot < due ? nextSnapshot : due;
+          if (until - now > SPIN_NS) Atomics.wait(nap, 0, 0, Number(until - now - SPIN_NS) / 1e6);
+        }
+        now = process.hrtime.bigint();
+      }
+      const before = sent;
+      const ev = JSON.parse(stream.lines[i]) as MarketEvent;
+      clock.advanceTo(ev.ts);
+      engine.onMarket(ev);
+      if (ev.kind !== 'book') continue;
+      const latency = Number(process.hrtime.bigint() - due);
+      ticks[nTicks++] = latency;
+      if (sent > before) orderTicks.push(latency);
+    }
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    const result: PacedRun = {
+      ticks: percentiles(ticks.subarray(0, nTicks)),
+      orderTicks: percentiles(orderTicks),
+      seconds,
+    };
+    if (worker) {
+      worker.postMessage({ type: 'report' } satisfies ToConsole);
+      const r = await reply(worker, (m) => m.type === 'report');
+      if (r.type === 'report')
+        result.terminal = { bytesPerSec: r.bytes / seconds, framesPerSec: r.frames / seconds };
+    }
+    return result;
+  } finally {
+    journal.close();
+    await worker?.terminate();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Run the same code on other data first, so the measured run sees optimized code, not the JIT at work. */
+async function warmUp(dir: string, worker: Worker | undefined): Promise<void> {
+  const stream = marketStream(30_000, 2);
+  const clock = new SimClock(REPLAY_START_TS);
+  const { engine, journal } = buildDesk({
+    profile: simProfile(),
+    clock,
+    storeDir: join(dir, 'warm-up'),
+    mode: 'paper',
+    liveAllowed: false,
+    instruments: stream.instruments,
+    fsync: 'none',
+  });
+  for (let i = 0; i < stream.lines.length; i++) {
+    const ev = JSON.parse(stream.lines[i]) as MarketEvent;
+    clock.advanceTo(ev.ts);
+    engine.onMarket(ev);
+    if (i % 1000 === 0) {
+      const snapshot = buildSnapshot(engine, i);
+      worker?.postMessage({ type: 'snapshot', snapshot } satisfies ToConsole);
+    }
+  }
+  journal.close();
+  await new Promise((r) => setTimeout(r, 500));
+}
+
+function reply(worker: Worker, match: (m: FromConsole) => boolean): Promise<FromConsole> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (m: FromConsole) => {
+      if (!match(m)) return;
+      worker.off('message', onMessage);
+      worker.off('error', reject);
+      resolve(m);
+    };
+    worker.on('message', onMessage);
+    worker.once('error', reject);
+  });
+}

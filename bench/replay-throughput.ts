@@ -1,0 +1,120 @@
+// Replay throughput: wire lines through the whole engine on one core, against a floor that only parses them.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SimClock } from '../source/core/clock.ts';
+import type { MarketEvent } from '../source/core/market-events.ts';
+import { simProfile } from '../source/engine/config.ts';
+import { buildDesk } from '../source/engine/build.ts';
+import { REPLAY_START_TS } from '../source/engine/replay.ts';
+import type { MarketStream } from './market-stream.ts';
+
+export interface ReplayThroughput {
+  events: number;
+  bookUpdates: number;
+  fills: number;
+  engineSeconds: number;
+  floorSeconds: number;
+  /** Every market event (book updates, trades, funding) per second through the engine. */
+  eventsPerSec: number;
+  bookUpdatesPerSec: number;
+  floorEventsPerSec: number;
+  /** The engine's rate as a share of the parse-only floor's (1 would be free). */
+  vsParseFloor: number;
+}
+
+/** Only JSON-parse each line and look at it: what any engine must pay at least. */
+export function parseFloor(lines: string[]): number {
+  let books = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const ev = JSON.parse(lines[i]) as MarketEvent;
+    if (ev.kind === 'book') books += ev.bids.length + ev.asks.length;
+  }
+  return books;
+}
+
+/** Books → signals → strategies → risk → paper execution → ledger → journal, on a simulated clock. */
+export function replayLines(lines: string[], stream: MarketStream, dir: string): { fills: number } {
+  const clock = new SimClock(REPLAY_START_TS);
+  const { engine, journal } = buildDesk({
+    profile: simProfile(),
+    clock,
+    storeDir: dir,
+    mode: 'paper',
+    liveAllowed: false,
+    instruments: stream.instruments,
+    fsync: 'none',
+  });
+  for (let i = 0; i < lines.length; i++) {
+    const ev = JSON.parse(lines[i]) as MarketEvent;
+    clock.advanceTo(ev.ts);
+    engine.onMarket(ev);
+  }
+  journal.close();
+  return { fills: engine.fills };
+}
+
+export function measureReplay(stream: MarketStream): ReplayThroughput {
+  const root = mkdtempSync(join(tmpdir(), 'td-bench-replay-'));
+  try {
+    // A warm-up on a tenth of the stream, so both loops run optimized code.
+    const warm = stream.lines.slice(0, Math.max(1, Math.floor(stream.lines.length / 10)));
+    parseFloor(warm);
+    replayLines(warm, stream, join(root, 'warm'));
+    let t = process.hrtime.bigint();
+    parseFloor(stream.lines);
+    const floorSeconds = Number(process.hrtime.bigint() - t) / 1e9;
+    t = process.hrtime.bigint();
+    const { fills } = replayLines(stream.lines, stream, join(root, 'run'));
+    const engineSeconds = Number(process.hrtime.bigint() - t) / 1e9;
+    const events = stream.lines.length;
+    const eventsPerSec = events / engineSeconds;
+    const floorEventsPerSec = events / floorSeconds;
+    return {
+      events,
+      bookUpdates: stream.bookUpdates,
+      fills,
+      engineSeconds,
+      floorSeconds,
+      eventsPerSec,
+      bookUpdatesPerSec: stream.bookUpdates / engineSeconds,
+      floorEventsPerSec,
+      vsParseFloor: eventsPerSec / floorEventsPerSec,
+    };
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+/** Each book tick's time from message in (before parsing) to its orders with the venue, for the ticks that sent one. */
+export function orderTickLatencies(stream: MarketStream, dir: string): number[] {
+  const clock = new SimClock(REPLAY_START_TS);
+  const { engine, journal } = buildDesk({
+    profile: simProfile(),
+    clock,
+    storeDir: dir,
+    mode: 'paper',
+    liveAllowed: false,
+    instruments: stream.instruments,
+    fsync: 'none',
+  });
+  let sent = 0;
+  for (const venue of engine.venues.values()) {
+    const submit = venue.submit.bind(venue);
+    venue.submit = (order, now) => {
+      sent += 1;
+      submit(order, now);
+    };
+  }
+  const out: number[] = [];
+  for (let i = 0; i < stream.lines.length; i++) {
+    const before = sent;
+    const t = process.hrtime.bigint();
+    const ev = JSON.parse(stream.lines[i]) as MarketEvent;
+    clock.advanceTo(ev.ts);
+    engine.onMarket(ev);
+    if (sent > before) out.push(Number(process.hrtime.bigint() - t));
+  }
+  journal.close();
+  return out;
+}

@@ -1,0 +1,174 @@
+// tradedesk bench: every figure of issue 8 measured in one run, printed beside its target, or as JSON.
+import { cpus, loadavg } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Worker } from 'node:worker_threads';
+import { measureBookApply } from './book-apply.ts';
+import { marketStream } from './market-stream.ts';
+import { measureMemory } from './memory.ts';
+import { pacedRun } from './paced-run.ts';
+import { percentiles } from './percentiles.ts';
+import { measureReplay, orderTickLatencies } from './replay-throughput.ts';
+import { measureStartup } from './startup.ts';
+import { TARGETS } from './targets.ts';
+
+export interface BenchOptions {
+  quick: boolean;
+  /** Progress lines go here (stderr), so stdout stays the result. */
+  log: (line: string) => void;
+  consoleWorker: () => Worker;
+  /** argv after node that starts memory-child. */
+  memoryChild: string[];
+  /** bin/tradedesk.js, for the start-up measurement. */
+  binary: string;
+}
+
+export type BenchResult = Awaited<ReturnType<typeof runBench>>;
+
+const round = (x: number, digits = 1) => (Number.isFinite(x) ? Number(x.toFixed(digits)) : null);
+
+export async function runBench(o: BenchOptions) {
+  const replayCount = o.quick ? 100_000 : 1_000_000;
+  const pacedSeconds = o.quick ? 3 : 10;
+  const [memFirst, memLast] = o.quick ? [100_000, 1_000_000] : [1_000_000, 10_000_000];
+  const machine = {
+    node: process.version,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    loadAvg1m: round(loadavg()[0], 2),
+  };
+
+  o.log(`market stream: ${replayCount} events`);
+  const stream = marketStream(replayCount);
+  o.log('replay throughput');
+  const replay = measureReplay(stream);
+  const dir = mkdtempSync(join(tmpdir(), 'td-bench-'));
+  let orderTicks;
+  try {
+    orderTicks = percentiles(orderTickLatencies(stream, dir));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  o.log('L2 book apply');
+  const book = await measureBookApply(stream.events);
+  stream.events.length = 0;
+  stream.lines.length = 0;
+  o.log('latency, headless, 5000 updates/s');
+  const headless = await pacedRun({ updatesPerSec: 5000, seconds: pacedSeconds });
+  o.log('latency and terminal output with the console, 5000 updates/s');
+  const console5k = await pacedRun({ updatesPerSec: 5000, seconds: pacedSeconds, console: o.consoleWorker });
+  o.log('terminal output with the console, 1000 updates/s');
+  const console1k = await pacedRun({ updatesPerSec: 1000, seconds: pacedSeconds, console: o.consoleWorker });
+  o.log(`memory: ${memFirst} then ${memLast} events`);
+  const memory = await measureMemory(o.memoryChild, memFirst, memLast);
+  o.log('start-up in tmux');
+  const starts: number[] = [];
+  for (let i = 0; i < (o.quick ? 1 : 3); i++) starts.push(await measureStartup(o.binary));
+  const startupMs = starts.sort((a, b) => a - b)[Math.floor(starts.length / 2)];
+
+  const t5k = console5k.terminal!;
+  const t1k = console1k.terminal!;
+  const result = {
+    replayEventsPerSec: Math.round(replay.eventsPerSec),
+    replayBookUpdatesPerSec: Math.round(replay.bookUpdatesPerSec),
+    replayParseFloorEventsPerSec: Math.round(replay.floorEventsPerSec),
+    replayVsParseFloor: round(replay.vsParseFloor, 3),
+    bookVsCcxt: round(book.ratio, 2),
+    bookLevelsPerSec: Math.round(book.oursLevelsPerSec),
+    bookLevelsPerSecCcxt: Math.round(book.ccxtLevelsPerSec),
+    latencyP50Us: round(headless.ticks.p50),
+    latencyP99UsHeadless: round(headless.ticks.p99),
+    latencyP999Us: round(headless.ticks.p999),
+    latencyP50UsConsole: round(console5k.ticks.p50),
+    latencyP99UsConsole: round(console5k.ticks.p99),
+    latencyP999UsConsole: round(console5k.ticks.p999),
+    latencyTicks: headless.ticks.n,
+    latencyOrderTicks: {
+      n: orderTicks.n,
+      p50: round(orderTicks.p50),
+      p99: round(orderTicks.p99),
+      max: round(orderTicks.max),
+    },
+    terminalBytesPerSec: Math.round(t5k.bytesPerSec),
+    terminalBytesPerSec1k: Math.round(t1k.bytesPerSec),
+    terminalBytesPerSec5k: Math.round(t5k.bytesPerSec),
+    framesPerSec: round(t5k.framesPerSec),
+    framesPerSec1k: round(t1k.framesPerSec),
+    rssMbAfter1M: round(memory.rssMbAfterFirst),
+    rssMbAfter10M: round(memory.rssMbAfterLast),
+    rssGrowthPct: round(memory.growthPct, 2),
+    startupMs: Math.round(startupMs),
+    quick: o.quick,
+    counts: { replayEvents: replayCount, memoryEvents: [memFirst, memLast], pacedSeconds },
+    targets: TARGETS,
+    machine,
+  };
+  return result;
+}
+
+/** One line per figure: the value, its target, PASS or MISS. */
+export function benchLines(r: BenchResult): string[] {
+  const n = (x: number | null) => (x === null ? 'n/a' : x.toLocaleString('en-US'));
+  const verdict = (ok: boolean) => (ok ? 'PASS' : 'MISS');
+  const row = (name: string, value: string, target: string, ok: boolean) =>
+    `${verdict(ok)}  ${name.padEnd(22)} ${value.padEnd(52)} target ${target}`;
+  const p99Console = r.latencyP99UsConsole ?? Infinity;
+  const p99Headless = r.latencyP99UsHeadless ?? Infinity;
+  const [memFirst, memLast] = r.counts.memoryEvents;
+  const M = (x: number) => (x >= 1e6 ? `${x / 1e6}M` : `${x / 1e3}k`);
+  return [
+    `tradedesk bench${r.quick ? ' --quick' : ''}: node ${r.machine.node}, ${r.machine.cpu}, ${r.machine.cores} cores, load ${r.machine.loadAvg1m}`,
+    row(
+      'replay throughput',
+      `${n(r.replayBookUpdatesPerSec)} book updates/s (${n(r.replayEventsPerSec)} events/s)`,
+      `>= ${n(TARGETS.replayBookUpdatesPerSec)}/s`,
+      r.replayBookUpdatesPerSec >= TARGETS.replayBookUpdatesPerSec,
+    ),
+    `      vs parse floor         ${r.replayVsParseFloor} of a loop that only JSON-parses the same lines (${n(r.replayParseFloorEventsPerSec)} events/s)`,
+    row(
+      'L2 book apply',
+      `${r.bookVsCcxt}x ccxt (${n(r.bookLevelsPerSec)} vs ${n(r.bookLevelsPerSecCcxt)} levels/s)`,
+      `>= ${TARGETS.bookVsCcxt}x`,
+      (r.bookVsCcxt ?? 0) >= TARGETS.bookVsCcxt,
+    ),
+    row(
+      'tick-to-order headless',
+      `p50 ${r.latencyP50Us} µs  p99 ${r.latencyP99UsHeadless} µs  p999 ${r.latencyP999Us} µs`,
+      `p99 <= ${TARGETS.latencyP99UsHeadless} µs`,
+      p99Headless <= TARGETS.latencyP99UsHeadless,
+    ),
+    row(
+      'tick-to-order console',
+      `p50 ${r.latencyP50UsConsole} µs  p99 ${r.latencyP99UsConsole} µs  p999 ${r.latencyP999UsConsole} µs`,
+      `p99 <= ${TARGETS.consoleLatencyFactor} x headless`,
+      p99Console <= p99Headless * TARGETS.consoleLatencyFactor,
+    ),
+    `      ticks that sent orders  n ${r.latencyOrderTicks.n}  p50 ${r.latencyOrderTicks.p50} µs  p99 ${r.latencyOrderTicks.p99} µs  max ${r.latencyOrderTicks.max} µs (unpaced replay)`,
+    row(
+      'terminal at 1k upd/s',
+      `${n(r.terminalBytesPerSec1k)} B/s at ${r.framesPerSec1k} frames/s`,
+      `<= ${n(TARGETS.terminalBytesPerSec)} B/s at >= ${TARGETS.framesPerSec} fps`,
+      r.terminalBytesPerSec1k <= TARGETS.terminalBytesPerSec &&
+        (r.framesPerSec1k ?? 0) >= TARGETS.framesPerSec,
+    ),
+    row(
+      'terminal at 5k upd/s',
+      `${n(r.terminalBytesPerSec5k)} B/s at ${r.framesPerSec} frames/s`,
+      `<= ${n(TARGETS.terminalBytesPerSec)} B/s at >= ${TARGETS.framesPerSec} fps`,
+      r.terminalBytesPerSec5k <= TARGETS.terminalBytesPerSec && (r.framesPerSec ?? 0) >= TARGETS.framesPerSec,
+    ),
+    row(
+      'memory',
+      `RSS ${r.rssMbAfter1M} MB after ${M(memFirst)}, ${r.rssMbAfter10M} MB after ${M(memLast)} (${r.rssGrowthPct} %)`,
+      `<= ${TARGETS.rssGrowthPct} % and < ${TARGETS.rssMb} MB`,
+      (r.rssGrowthPct ?? Infinity) <= TARGETS.rssGrowthPct && (r.rssMbAfter10M ?? Infinity) < TARGETS.rssMb,
+    ),
+    row(
+      'start-up',
+      `${n(r.startupMs)} ms to the first full frame (sim profile, tmux)`,
+      `< ${n(TARGETS.startupMs)} ms`,
+      r.startupMs < TARGETS.startupMs,
+    ),
+  ];
+}

@@ -1,0 +1,48 @@
+// Where telemetry goes, from the profile's `telemetry` block and the standard environment variables.
+import type { Severity } from '../control/protocol.ts';
+
+export const LOGFIRE_ENDPOINT = 'https://logfire-api.pydantic.dev';
+
+/** The profile's block, as config.ts validates it. */
+export interface TelemetryConfig {
+  endpoint?: string;
+  tokenEnv: string;
+  serviceName: string;
+  exportEveryMs: number;
+  webhook?: { url: string; minSeverity: Severity };
+  bell: boolean;
+}
+
+export interface TelemetrySettings {
+  /** OTLP/HTTP base URL (…/v1/metrics, /v1/logs, /v1/traces are appended); null: no OTLP export. */
+  endpoint: string | null;
+  /** Sent as the Authorization header (Logfire's write token); never printed. */
+  token: string | null;
+  serviceName: string;
+  exportEveryMs: number;
+  webhook: { url: string; minSeverity: Severity } | null;
+  bell: boolean;
+}
+
+/**
+ * Opt-in: nothing is exported unless the profile has a `telemetry` block or the environment names an
+ * endpoint (OTEL_EXPORTER_OTLP_ENDPOINT) or a Logfire token (LOGFIRE_TOKEN, then Logfire is the endpoint).
+ */
+export function telemetrySettings(
+  config: TelemetryConfig | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): TelemetrySettings | null {
+  const tokenEnv = config?.tokenEnv ?? 'LOGFIRE_TOKEN';
+  const token = env[tokenEnv] || null;
+  const endpoint =
+    config?.endpoint ?? env.OTEL_EXPORTER_OTLP_ENDPOINT ?? (token !== null ? LOGFIRE_ENDPOINT : null);
+  if (!config && endpoint === null) return null;
+  return {
+    endpoint: endpoint ? endpoint.replace(/\/+$/, '') : null,
+    token,
+    serviceName: config?.serviceName ?? env.OTEL_SERVICE_NAME ?? 'tradedesk',
+    exportEveryMs: config?.exportEveryMs ?? 5_000,
+    webhook: config?.webhook ?? null,
+    bell: config?.bell ?? true,
+  };
+}

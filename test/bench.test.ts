@@ -1,0 +1,47 @@
+// tradedesk bench --quick --json through the real binary: every PRODUCT.md key, each a measured number.
+import { describe, expect, it } from 'vitest';
+import { runCli } from './run-cli.ts';
+
+const KEYS = [
+  'replayEventsPerSec',
+  'replayVsParseFloor',
+  'bookVsCcxt',
+  'latencyP99UsHeadless',
+  'latencyP99UsConsole',
+  'terminalBytesPerSec',
+  'framesPerSec',
+  'rssMbAfter10M',
+  'rssGrowthPct',
+  'startupMs',
+];
+
+describe('tradedesk bench', () => {
+  it('measures every figure and prints the stable JSON keys', { timeout: 300_000 }, async () => {
+    const r = await runCli(['bench', '--quick', '--json'], { timeoutMs: 290_000 });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    for (const k of KEYS) {
+      expect(typeof out[k], k).toBe('number');
+      expect(Number.isFinite(out[k]), k).toBe(true);
+    }
+    for (const k of [
+      'replayEventsPerSec',
+      'latencyP99UsHeadless',
+      'latencyP99UsConsole',
+      'startupMs',
+      'rssMbAfter10M',
+    ])
+      expect(out[k], k).toBeGreaterThan(0);
+    // The engine does more than parse: it cannot beat a loop that only parses the same lines.
+    expect(out.replayVsParseFloor).toBeGreaterThan(0);
+    expect(out.replayVsParseFloor).toBeLessThan(1);
+    expect(out.latencyP50Us).toBeLessThanOrEqual(out.latencyP99UsHeadless);
+    expect(out.latencyP99UsHeadless).toBeLessThanOrEqual(out.latencyP999Us);
+    // The console painted: bytes and frames were counted on its terminal.
+    expect(out.terminalBytesPerSec).toBeGreaterThan(0);
+    expect(out.framesPerSec).toBeGreaterThan(0);
+    expect(out.machine.cores).toBeGreaterThan(0);
+    expect(out.quick).toBe(true);
+  });
+});
