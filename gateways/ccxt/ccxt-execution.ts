@@ -49,6 +49,8 @@ export interface CcxtTradingClient {
   watchPositions?(): Promise<VenuePosition[]>;
   /** ccxt's position cache (per account type, or one cache), newest entry per symbol last. */
   positions?: unknown;
+  /** Loaded markets: spot ones (contract false) have balances, no positions and no reduce-only. */
+  markets?: Record<string, { contract?: boolean }>;
 }
 
 interface VenuePosition {
@@ -143,7 +145,8 @@ export class CcxtExecution implements ExecutionVenue {
     const params: Record<string, unknown> = {
       clientOrderId: venueClientId,
       timeInForce: order.tif,
-      reduceOnly: order.reduceOnly,
+      // Spot has no reduce-only: a sell of what we hold is the reduction.
+      ...(this.isContract(order.symbol) ? { reduceOnly: order.reduceOnly } : {}),
     };
     this.o.client
       .createOrder(order.symbol, 'limit', order.side, Number(prepared.amount), Number(prepared.price), params)
@@ -181,6 +184,8 @@ export class CcxtExecution implements ExecutionVenue {
         try {
           await this.o.client.cancelAllOrders(symbol);
         } catch (e) {
+          // Binance spot answers a cancel-all with nothing open as an unknown order: nothing was left to cancel.
+          if ((e as Error).constructor.name === 'OrderNotFound') continue;
           failed.push(`${symbol}: ${(e as Error).message.split('\n')[0]}`);
         }
       }
@@ -237,7 +242,9 @@ export class CcxtExecution implements ExecutionVenue {
             }),
           ]
         : []),
-      ...(this.o.client.watchPositions && this.o.client.has?.watchPositions
+      ...(this.o.client.watchPositions &&
+      this.o.client.has?.watchPositions &&
+      this.o.instruments.some((i) => this.isContract(i.symbol))
         ? [
             follow('positions', async () => {
               const news = await this.o.client.watchPositions!();
@@ -253,6 +260,11 @@ export class CcxtExecution implements ExecutionVenue {
 
   stop(): void {
     this.stopped = true;
+  }
+
+  /** Perps and futures hold positions; spot holds balances. Unknown markets count as contracts, as before. */
+  private isContract(symbol: string): boolean {
+    return this.o.client.markets?.[symbol]?.contract !== false;
   }
 
   private ours(o: { id?: string; clientOrderId?: string }): string | undefined {
