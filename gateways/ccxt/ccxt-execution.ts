@@ -49,6 +49,8 @@ export interface CcxtTradingClient {
   watchPositions?(): Promise<VenuePosition[]>;
   /** ccxt's position cache (per account type, or one cache), newest entry per symbol last. */
   positions?: unknown;
+  /** ccxt pro's private-stream login, where the venue has one. */
+  authenticate?(): Promise<unknown>;
   /** Loaded markets: spot ones (contract false) have balances, no positions and no reduce-only. */
   markets?: Record<string, { contract?: boolean }>;
 }
@@ -170,6 +172,12 @@ export class CcxtExecution implements ExecutionVenue {
     const id = o.venueId ?? '';
     this.o.client
       .cancelOrder(id, o.symbol, o.venueId ? {} : { clientOrderId: venueClientId })
+      .then((answer) => {
+        // The answer is news too: a cancel confirmed here is not lost if the stream missed it.
+        const a = answer as Partial<CcxtOrder> | undefined;
+        if (a && (a.status === 'canceled' || a.status === 'expired'))
+          this.onOrder({ ...a, id: a.id ?? id, symbol: o.symbol, clientOrderId: undefined });
+      })
       .catch((e: Error) =>
         this.o.onError?.(`cancel ${clientOrderId} on ${this.name} failed: ${e.message.split('\n')[0]}`),
       );
@@ -208,6 +216,10 @@ export class CcxtExecution implements ExecutionVenue {
   /** Load the venue's markets: precision checks need them before the first order. */
   async connect(): Promise<void> {
     await this.o.client.loadMarkets();
+    // Binance spot's user stream is a WebSocket API subscription: have it confirmed before the first order, so no
+    // fill or cancel happens while nobody listens. Perp venues' streams are open by the time their watches start.
+    if (this.o.client.authenticate && !this.o.instruments.some((i) => this.isContract(i.symbol)))
+      await this.o.client.authenticate();
   }
 
   /** Follow the account stream until stopped. */
