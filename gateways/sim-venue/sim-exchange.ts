@@ -164,7 +164,8 @@ export class SimExchange {
       });
     }
     for (const l of this.listeners) l(ev);
-    const mirror = ev.kind === 'fundingRate' ? undefined : this.mirrors.get(key(ev.venue, ev.symbol));
+    if (this.mirrors.size === 0 || ev.kind === 'fundingRate') return;
+    const mirror = this.mirrors.get(key(ev.venue, ev.symbol));
     if (mirror) this.apply({ ...ev, venue: mirror.venue, symbol: mirror.symbol });
   }
 
