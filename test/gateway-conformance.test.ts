@@ -10,11 +10,21 @@ import { createCcxtClient } from '../gateways/ccxt/client.ts';
 import { createHyperliquidClient } from '../gateways/hyperliquid/client.ts';
 import { CcxtExecution, type CcxtTradingClient } from '../gateways/ccxt/ccxt-execution.ts';
 import { hyperliquidClientId } from '../gateways/hyperliquid/client-id.ts';
-import { startLoopback, type Loopback } from '../gateways/sim-venue/loopback.ts';
+import { LOOPBACK_VENUES, startLoopback, type Loopback } from '../gateways/sim-venue/loopback.ts';
 import type { LoopbackVenue } from '../gateways/sim-venue/faults.ts';
 import { sleep, until } from './wait.ts';
 
-const SYMBOLS: Record<string, string> = { binance: 'BTC/USDT:USDT', hyperliquid: 'BTC/USDC:USDC' };
+const SYMBOLS: Record<string, string> = {
+  binance: 'BTC/USDT:USDT',
+  hyperliquid: 'BTC/USDC:USDC',
+  'binance-spot': 'BTC/USDT',
+};
+/** The account's own fee tier on each venue, as its fee endpoint reports it. */
+const ACCOUNT_RATES: Record<string, { maker: string; taker: string }> = {
+  binance: { maker: '0.00018', taker: '0.00045' },
+  hyperliquid: { maker: '0.0001', taker: '0.0004' },
+  'binance-spot': { maker: '0.0008', taker: '0.0009' },
+};
 
 function sortedAndUncrossed(b: BookEvent): boolean {
   const desc = b.bids.every((l, i) => i === 0 || l[0] < b.bids[i - 1][0]);
@@ -26,14 +36,20 @@ let loopback: Loopback;
 
 beforeAll(async () => {
   // A deep account: the partial-fill order below takes whole levels of BTC.
-  loopback = await startLoopback({ seed: 11, speed: 1, updatesPerSecond: 200, startBalance: '10000000' });
+  loopback = await startLoopback({
+    seed: 11,
+    speed: 1,
+    updatesPerSecond: 200,
+    startBalance: '10000000',
+    venues: LOOPBACK_VENUES,
+  });
 });
 
 afterAll(async () => {
   await loopback?.close();
 });
 
-const venueNames = ['binance', 'hyperliquid'];
+const venueNames = [...LOOPBACK_VENUES];
 
 describe.each(venueNames)('gateway conformance: %s', (name) => {
   let venue: LoopbackVenue;
@@ -84,21 +100,41 @@ describe.each(venueNames)('gateway conformance: %s', (name) => {
     try {
       const [inst] = withKeys.instruments;
       expect(inst.feeSource).toBe('account');
-      expect([inst.makerFee, inst.takerFee]).toEqual(
-        name === 'binance' ? ['0.00018', '0.00045'] : ['0.0001', '0.0004'],
-      );
+      expect([inst.makerFee, inst.takerFee]).toEqual([ACCOUNT_RATES[name].maker, ACCOUNT_RATES[name].taker]);
     } finally {
       await withKeys.stop();
     }
   });
 
-  it('delivers books that are sorted and uncrossed on every update, trades, and funding', async () => {
+  it('delivers books that are sorted and uncrossed on every update, trades, and funding for perps only', async () => {
     await until('30 book updates', () => books().length >= 30);
     expect(books().every(sortedAndUncrossed)).toBe(true);
     await until('a trade', () => events.some((e) => e.kind === 'trade'));
+    if (feed.instruments[0].fundingIntervalHours === 0) {
+      // Spot: no funding, ever.
+      expect(events.filter((e) => e.kind === 'fundingRate')).toEqual([]);
+      return;
+    }
     await until('a funding rate', () => events.find((e) => e.kind === 'fundingRate'));
     const f = events.find((e) => e.kind === 'fundingRate')!;
     expect(f.kind === 'fundingRate' && f.nextFundingTs > Date.now() - 1000).toBe(true);
+  });
+
+  it('keeps its book equal to the venue after N updates', async () => {
+    const mark = books().length;
+    await until('20 more book updates', () => books().length >= mark + 20);
+    await until('a delivered book equal to the venue', () => {
+      const b = books().at(-1)!;
+      const venueBook = loopback.exchange.book(name, symbol);
+      const n = Math.min(10, b.bids.length, b.asks.length);
+      for (let i = 0; i < n; i++)
+        if (b.bids[i][0] !== venueBook.bids.prices[i] || b.bids[i][1] !== venueBook.bids.sizes[i])
+          return false;
+      for (let i = 0; i < n; i++)
+        if (b.asks[i][0] !== venueBook.asks.prices[i] || b.asks[i][1] !== venueBook.asks.sizes[i])
+          return false;
+      return n > 0;
+    });
   });
 
   it('runs the order lifecycle: new, partially filled, filled, cancelled, rejected; our fills equal the venue fills', async () => {
@@ -116,6 +152,7 @@ describe.each(venueNames)('gateway conformance: %s', (name) => {
           credentials: venue.credentials,
         })) as unknown as CcxtTradingClient & {
       fetchMyTrades(s: string): Promise<{ order?: string; amount: number }[]>;
+      fetchBalance(): Promise<{ total: Record<string, number> }>;
       close(): Promise<void>;
       enableRateLimit: boolean;
     };
@@ -131,6 +168,9 @@ describe.each(venueNames)('gateway conformance: %s', (name) => {
     const fills: Fill[] = [];
     exec.setListener({ onOrderUpdate: (u) => updates.push(u), onFill: (f) => fills.push(f) });
     await exec.connect();
+    const spot = inst.fundingIntervalHours === 0;
+    // Spot holds the asset: the base and quote balances before trading, to measure what the fills moved.
+    const before: Record<string, number> = spot ? ((await client.fetchBalance()).total ?? {}) : {};
     const running = exec.run();
     try {
       const book = () => loopback.exchange.book(name, symbol);
@@ -217,13 +257,23 @@ describe.each(venueNames)('gateway conformance: %s', (name) => {
       expect(ours).toBeCloseTo(theirs, 9);
       expect(fills.every((f) => f.strategy === 'conformance')).toBe(true);
       expect(exec.openOrderIds()).toEqual([]);
-      // The account stream carries balances, and its position equals the sum of our fills (all buys).
+      // The account stream carries balances, and its position equals the sum of our fills (all buys); on spot there
+      // is no position: the base balance moves by exactly the fills, the quote by their cost and fees.
       await until('the streamed balance', () => exec.balances.size > 0);
-      await until('the streamed position', () => Math.abs((exec.positions.get(symbol) ?? 0) - ours) < 1e-9);
+      if (spot) {
+        const cost = fills.reduce((s, f) => s + toNumber(f.qty) * toNumber(f.price) + toNumber(f.fee), 0);
+        await until(
+          'the streamed base balance',
+          () => Math.abs((exec.balances.get(inst.base) ?? 0) - before[inst.base] - ours) < 1e-9,
+        );
+        expect(exec.balances.get(inst.quote)! - before[inst.quote]).toBeCloseTo(-cost, 6);
+        expect(exec.positions.size).toBe(0);
+      } else
+        await until('the streamed position', () => Math.abs((exec.positions.get(symbol) ?? 0) - ours) < 1e-9);
       // Fills are charged at the account's own rates, the ones the venue's fee endpoint reports.
-      const rates = name === 'binance' ? { taker: 0.00045 } : { taker: 0.0004 };
+      const taker = Number(ACCOUNT_RATES[name].taker);
       for (const f of fills.filter((x) => x.liquidity === 'taker'))
-        expect(toNumber(f.fee)).toBeCloseTo(toNumber(f.qty) * toNumber(f.price) * rates.taker, 5);
+        expect(toNumber(f.fee)).toBeCloseTo(toNumber(f.qty) * toNumber(f.price) * taker, 5);
     } finally {
       exec.stop();
       await client.close();

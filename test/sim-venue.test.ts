@@ -22,6 +22,7 @@ describe('tradedesk sim-venue', () => {
       expect(venues.map((v) => [v.name, v.ccxt])).toEqual([
         ['binance', 'binanceusdm'],
         ['hyperliquid', 'hyperliquid'],
+        ['binance-spot', 'binance'],
       ]);
       for (const v of venues) {
         const Cls = (
@@ -41,7 +42,7 @@ describe('tradedesk sim-venue', () => {
         await client.loadHttpProxyAgent();
         try {
           await client.loadMarkets();
-          const symbol = v.name === 'binance' ? 'BTC/USDT:USDT' : 'BTC/USDC:USDC';
+          const symbol = { binance: 'BTC/USDT:USDT', hyperliquid: 'BTC/USDC:USDC' }[v.name] ?? 'BTC/USDT';
           const book = await client.watchOrderBook(symbol);
           expect(book.bids.length).toBeGreaterThanOrEqual(20);
           expect(book.bids[0][0]).toBeLessThan(book.asks[0][0]);

@@ -50,6 +50,10 @@ export interface CcxtTradingClient {
   watchPositions?(): Promise<VenuePosition[]>;
   /** ccxt's position cache (per account type, or one cache), newest entry per symbol last. */
   positions?: unknown;
+  /** ccxt pro's private-stream login, where the venue has one. */
+  authenticate?(): Promise<unknown>;
+  /** Loaded markets: spot ones (contract false) have balances, no positions and no reduce-only. */
+  markets?: Record<string, { contract?: boolean }>;
 }
 
 interface VenuePosition {
@@ -144,7 +148,8 @@ export class CcxtExecution implements ExecutionVenue {
     const params: Record<string, unknown> = {
       clientOrderId: venueClientId,
       timeInForce: order.tif,
-      reduceOnly: order.reduceOnly,
+      // Spot has no reduce-only: a sell of what we hold is the reduction.
+      ...(this.isContract(order.symbol) ? { reduceOnly: order.reduceOnly } : {}),
     };
     this.o.client
       .createOrder(order.symbol, 'limit', order.side, Number(prepared.amount), Number(prepared.price), params)
@@ -168,6 +173,12 @@ export class CcxtExecution implements ExecutionVenue {
     const id = o.venueId ?? '';
     this.o.client
       .cancelOrder(id, o.symbol, o.venueId ? {} : { clientOrderId: venueClientId })
+      .then((answer) => {
+        // The answer is news too: a cancel confirmed here is not lost if the stream missed it.
+        const a = answer as Partial<CcxtOrder> | undefined;
+        if (a && (a.status === 'canceled' || a.status === 'expired'))
+          this.onOrder({ ...a, id: a.id ?? id, symbol: o.symbol, clientOrderId: undefined });
+      })
       .catch((e: Error) =>
         this.o.onError?.(`cancel ${clientOrderId} on ${this.name} failed: ${e.message.split('\n')[0]}`),
       );
@@ -182,6 +193,8 @@ export class CcxtExecution implements ExecutionVenue {
         try {
           await this.o.client.cancelAllOrders(symbol);
         } catch (e) {
+          // Binance spot answers a cancel-all with nothing open as an unknown order: nothing was left to cancel.
+          if ((e as Error).constructor.name === 'OrderNotFound') continue;
           failed.push(`${symbol}: ${(e as Error).message.split('\n')[0]}`);
         }
       }
@@ -204,6 +217,10 @@ export class CcxtExecution implements ExecutionVenue {
   /** Load the venue's markets: precision checks need them before the first order. */
   async connect(): Promise<void> {
     await this.o.client.loadMarkets();
+    // Binance spot's user stream is a WebSocket API subscription: have it confirmed before the first order, so no
+    // fill or cancel happens while nobody listens. Perp venues' streams are open by the time their watches start.
+    if (this.o.client.authenticate && !this.o.instruments.some((i) => this.isContract(i.symbol)))
+      await this.o.client.authenticate();
     // Risk checks balances before the first order: take them once now, the stream keeps them current.
     if (this.o.client.fetchBalance) this.setBalances(await this.o.client.fetchBalance());
   }
@@ -243,7 +260,9 @@ export class CcxtExecution implements ExecutionVenue {
             }),
           ]
         : []),
-      ...(this.o.client.watchPositions && this.o.client.has?.watchPositions
+      ...(this.o.client.watchPositions &&
+      this.o.client.has?.watchPositions &&
+      this.o.instruments.some((i) => this.isContract(i.symbol))
         ? [
             follow('positions', async () => {
               const news = await this.o.client.watchPositions!();
@@ -259,6 +278,11 @@ export class CcxtExecution implements ExecutionVenue {
 
   stop(): void {
     this.stopped = true;
+  }
+
+  /** Perps and futures hold positions; spot holds balances. Unknown markets count as contracts, as before. */
+  private isContract(symbol: string): boolean {
+    return this.o.client.markets?.[symbol]?.contract !== false;
   }
 
   private ours(o: { id?: string; clientOrderId?: string }): string | undefined {

@@ -44,7 +44,8 @@ export function instrumentFromMarket(
     minNotional: m.limits.cost?.min ?? quirks.minNotional ?? 0,
     makerFee: numberToDecimalString(m.maker ?? 0.0002),
     takerFee: numberToDecimalString(m.taker ?? 0.0005),
-    fundingIntervalHours: quirks.fundingIntervalHours ?? 8,
+    // Spot pays no funding: no interval.
+    fundingIntervalHours: m.contract === false ? 0 : (quirks.fundingIntervalHours ?? 8),
     feeSource: 'default',
   };
 }

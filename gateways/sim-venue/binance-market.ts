@@ -64,8 +64,18 @@ export class BinanceMarket {
   >();
   private readonly lastFunding = new Map<string, FundingRateEvent>();
 
-  constructor(readonly exchange: SimExchange) {
-    this.symbols = exchange.venueInstruments(VENUE).map((inst) => {
+  /** The SimExchange venue served ('binance', or 'binance-spot' for the spot server). */
+  readonly venue: string;
+  /** Spot: no funding, and diff depth events carry U and u without pu. */
+  readonly spot: boolean;
+
+  constructor(
+    readonly exchange: SimExchange,
+    opts: { venue?: string; spot?: boolean } = {},
+  ) {
+    this.venue = opts.venue ?? VENUE;
+    this.spot = opts.spot ?? false;
+    this.symbols = exchange.venueInstruments(this.venue).map((inst) => {
       const id = binanceId(inst);
       return { inst, id, lower: id.toLowerCase() };
     });
@@ -102,12 +112,12 @@ export class BinanceMarket {
   }
 
   book(info: SymbolInfo): OrderBook {
-    return this.exchange.book(VENUE, info.inst.symbol);
+    return this.exchange.book(this.venue, info.inst.symbol);
   }
 
   /** One mark price for everything (premiumIndex, markPrice stream, positions): the venue's last mark, else the mid. */
   markPrice(info: SymbolInfo): number {
-    const f = this.exchange.fundingOf(VENUE, info.inst.symbol);
+    const f = this.exchange.fundingOf(this.venue, info.inst.symbol);
     if (f && Number.isFinite(f.markPrice) && f.markPrice > 0) return f.markPrice;
     const mid = this.book(info).mid;
     return Number.isFinite(mid) ? mid : 0;
@@ -252,7 +262,7 @@ export class BinanceMarket {
   }
 
   premiumIndex(info: SymbolInfo): unknown {
-    const f = this.exchange.fundingOf(VENUE, info.inst.symbol);
+    const f = this.exchange.fundingOf(this.venue, info.inst.symbol);
     const mark = priceText(info.inst, this.markPrice(info));
     return {
       symbol: info.id,

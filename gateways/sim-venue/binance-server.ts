@@ -1,53 +1,20 @@
 // A loopback Binance USDⓈ-M futures exchange on 127.0.0.1: Binance's REST and websocket wire protocol over the
 // SimExchange's 'binance' venue, so an unmodified ccxt `binanceusdm` (REST) and `ccxt.pro.binanceusdm` trade on it.
-import { createHmac, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { z } from 'zod';
-import { Faults, type FaultPlan, type LoopbackVenue } from './faults.ts';
+import { Faults, type LoopbackVenue } from './faults.ts';
 import type { SimExchange } from './sim-exchange.ts';
 import { BinanceAccounts } from './binance-account.ts';
 import { BinanceMarket } from './binance-market.ts';
 import { StreamHub, parseStream } from './binance-streams.ts';
-import { BinanceError, intParam, missingParam } from './binance-wire.ts';
+import { binanceRestHandler, intParam, type Ctx, type Route } from './binance-wire.ts';
 
 /** The test keys this server accepts; the API key also names the SimExchange account it trades. */
 export const BINANCE_LOOPBACK_CREDENTIALS = {
   apiKey: 'tradedesk-loopback-binance-api-key',
   secret: 'tradedesk-loopback-binance-secret',
 } as const;
-
-const DEFAULT_RECV_WINDOW = 5000;
-const MAX_RECV_WINDOW = 60000;
-const MAX_BODY = 1 << 20;
-
-type Auth = 'NONE' | 'USER_STREAM' | 'SIGNED';
-
-interface Ctx {
-  params: URLSearchParams;
-  /** The SimExchange account of the API key, on USER_STREAM and SIGNED endpoints. */
-  account: string;
-}
-
-interface Route {
-  auth: Auth;
-  /** Cancels hang while the hangCancels fault is on. */
-  cancel?: boolean;
-  run(ctx: Ctx): unknown;
-}
-
-const faultPlanSchema = z
-  .object({
-    drop: z.boolean().optional(),
-    skipSequence: z.boolean().optional(),
-    delayMs: z.number().int().min(0).max(600_000).optional(),
-    malformed: z.boolean().optional(),
-    rejectOrders: z.number().int().min(0).optional(),
-    rateLimit: z.number().int().min(0).optional(),
-    hangCancels: z.boolean().optional(),
-  })
-  .strict();
 
 /** ccxt's constructor config that points every Binance url it knows at this server and nowhere else. */
 export function binanceLoopbackConfig(host: string, port: number): LoopbackVenue['config'] {
@@ -127,90 +94,9 @@ export async function startBinanceServer(
     ...(opts.accounts ?? []).map((a) => [a.apiKey, { secret: a.secret, account: a.apiKey }] as const),
   ]);
   const routes = binanceRoutes(market, accounts);
-  const hung = new Set<ServerResponse>();
+  const rest = binanceRestHandler({ routes, keys, faults });
 
-  const reply = (
-    res: ServerResponse,
-    status: number,
-    body: unknown,
-    headers: Record<string, string> = {},
-  ) => {
-    const text = JSON.stringify(body);
-    const send = () => {
-      if (res.writableEnded || res.destroyed) return;
-      res.writeHead(status, { 'Content-Type': 'application/json;charset=UTF-8', ...headers });
-      res.end(text);
-    };
-    if (faults.delayMs > 0) setTimeout(send, faults.delayMs);
-    else send();
-  };
-
-  const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? '/', 'http://loopback');
-    const method = req.method ?? 'GET';
-    let body: string;
-    try {
-      body = await readBody(req);
-    } catch {
-      return reply(res, 413, { code: -1000, msg: 'Request body too large.' });
-    }
-    if (url.pathname === '/__faults') return faultsEndpoint(method, body, faults, res);
-    if (faults.takeRateLimit())
-      return reply(
-        res,
-        429,
-        {
-          code: -1003,
-          msg: 'Too many requests; current limit of IP(127.0.0.1) is 2400 requests per minute. Please use the websocket for live updates to avoid polling the API.',
-        },
-        { 'Retry-After': '1' },
-      );
-    const route = routes.get(`${method} ${url.pathname}`);
-    if (!route)
-      return reply(res, 404, { code: -5000, msg: `Path ${url.pathname}, Method ${method} is invalid` });
-    try {
-      const rawQuery = url.search.startsWith('?') ? url.search.slice(1) : '';
-      const isForm =
-        (req.headers['content-type'] ?? '').includes('application/x-www-form-urlencoded') ||
-        body.includes('=');
-      const params = new URLSearchParams(rawQuery);
-      if (body && isForm) for (const [k, v] of new URLSearchParams(body)) params.append(k, v);
-      let account = '';
-      if (route.auth !== 'NONE') {
-        const apiKey = req.headers['x-mbx-apikey'];
-        if (typeof apiKey !== 'string' || apiKey === '')
-          throw new BinanceError(401, -2014, 'API-key format invalid.');
-        const key = keys.get(apiKey);
-        if (!key)
-          throw new BinanceError(
-            401,
-            -2015,
-            'Invalid API-key, IP, or permissions for action, request ip: 127.0.0.1',
-          );
-        if (route.auth === 'SIGNED') verifySignature(key.secret, rawQuery, isForm ? body : '', params);
-        account = key.account;
-      }
-      if (route.cancel && faults.hangCancels) {
-        // The venue swallowed the cancel: no answer ever comes and nothing is cancelled.
-        hung.add(res);
-        res.on('close', () => hung.delete(res));
-        return;
-      }
-      reply(res, 200, route.run({ params, account }));
-    } catch (e) {
-      if (e instanceof BinanceError) return reply(res, e.status, e.body());
-      reply(res, 500, {
-        code: -1000,
-        msg: `An unknown error occurred while processing the request. ${(e as Error).message ?? ''}`,
-      });
-    }
-  };
-
-  const server = createServer((req, res) => {
-    handle(req, res).catch(() => {
-      if (!res.headersSent) res.writeHead(500).end();
-    });
-  });
+  const server = createServer(rest.handle);
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
   server.on('upgrade', (req, socket, head) => {
     const refuse = (status: string) => {
@@ -264,7 +150,7 @@ export async function startBinanceServer(
     close: async () => {
       hub.close();
       accounts.close();
-      for (const res of hung) res.destroy();
+      rest.close();
       for (const ws of wss.clients) ws.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       await new Promise<void>((resolve) => {
@@ -479,55 +365,6 @@ function binanceRoutes(market: BinanceMarket, accounts: BinanceAccounts): Map<st
   return r;
 }
 
-/** Binance's SIGNED check: HMAC-SHA256 over query string + body (without the signature), then the recvWindow. */
-function verifySignature(secret: string, rawQuery: string, rawBody: string, params: URLSearchParams): void {
-  const signature = params.get('signature');
-  if (!signature) throw missingParam('signature');
-  const timestamp = intParam(params, 'timestamp');
-  if (timestamp === undefined) throw missingParam('timestamp');
-  const recvWindow = intParam(params, 'recvWindow') ?? DEFAULT_RECV_WINDOW;
-  if (recvWindow <= 0 || recvWindow > MAX_RECV_WINDOW)
-    throw new BinanceError(400, -1131, `recvWindow must be less than ${MAX_RECV_WINDOW}`);
-  const strip = (s: string) =>
-    s
-      .split('&')
-      .filter((kv) => kv !== '' && !kv.startsWith('signature='))
-      .join('&');
-  const payload = strip(rawQuery) + strip(rawBody);
-  const expected = createHmac('sha256', secret).update(payload).digest();
-  const given = /^[0-9a-fA-F]{64}$/.test(signature) ? Buffer.from(signature, 'hex') : Buffer.alloc(0);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected))
-    throw new BinanceError(400, -1022, 'Signature for this request is not valid.');
-  const now = Date.now();
-  if (timestamp > now + 1000)
-    throw new BinanceError(400, -1021, "Timestamp for this request was 1000ms ahead of the server's time.");
-  if (now - timestamp > recvWindow)
-    throw new BinanceError(400, -1021, 'Timestamp for this request is outside of the recvWindow.');
-}
-
-function faultsEndpoint(method: string, body: string, faults: Faults, res: ServerResponse): void {
-  const state = () => ({
-    delayMs: faults.delayMs,
-    rejectOrders: faults.rejectOrders,
-    rateLimit: faults.rateLimit,
-    hangCancels: faults.hangCancels,
-  });
-  const send = (status: number, payload: unknown) => {
-    res.writeHead(status, { 'Content-Type': 'application/json' });
-    res.end(JSON.stringify(payload));
-  };
-  if (method === 'GET') return send(200, { faults: state() });
-  if (method !== 'POST') return send(405, { error: 'use POST with a FaultPlan JSON body' });
-  let plan: FaultPlan;
-  try {
-    plan = faultPlanSchema.parse(JSON.parse(body || '{}'));
-  } catch (e) {
-    return send(400, { error: `not a fault plan: ${(e as Error).message}` });
-  }
-  faults.apply(plan);
-  send(200, { ok: true, faults: state() });
-}
-
 /** The websocket API (order entry over ws) is not served: every request gets Binance's error frame. */
 function serveWsApi(ws: WebSocket): void {
   ws.on('message', (data) => {
@@ -546,20 +383,4 @@ function serveWsApi(ws: WebSocket): void {
     );
   });
   ws.on('error', () => ws.terminate());
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) {
-        reject(new Error('body too large'));
-        req.destroy();
-      } else chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }

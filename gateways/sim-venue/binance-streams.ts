@@ -4,7 +4,7 @@ import type { Socket } from 'node:net';
 import { WebSocket } from 'ws';
 import type { BookEvent, MarketEvent } from '../../source/core/market-events.ts';
 import type { Faults } from './faults.ts';
-import { VENUE, type BinanceMarket, type SymbolInfo } from './binance-market.ts';
+import type { BinanceMarket, SymbolInfo } from './binance-market.ts';
 import { priceText, qtyText } from './binance-wire.ts';
 
 /** A slow consumer is cut off once this much is queued, as Binance does. */
@@ -86,7 +86,8 @@ export function parseStream(market: BinanceMarket, raw: string): { name: string;
   if (!info) return idle;
   const depth = /^depth(5|10|20)?(?:@(0|100|250|500)ms)?$/i.exec(channel);
   if (depth) {
-    const intervalMs = depth[2] !== undefined ? Number(depth[2]) : 250;
+    // Without a speed, USDⓈ-M diffs come every 250 ms and spot's every second.
+    const intervalMs = depth[2] !== undefined ? Number(depth[2]) : market.spot ? 1000 : 250;
     const suffix = depth[2] !== undefined ? `@${depth[2]}ms` : '';
     if (depth[1]) {
       if (intervalMs === 0) return null;
@@ -339,7 +340,7 @@ export class StreamHub {
   }
 
   private onMarket(ev: MarketEvent): void {
-    if (ev.venue !== VENUE) return;
+    if (ev.venue !== this.market.venue) return;
     const info = this.market.bySimSymbol(ev.symbol);
     if (!info) return;
     if (ev.kind === 'book') {
@@ -413,7 +414,7 @@ export class StreamHub {
       s: d.info.id,
       U: d.U,
       u: d.u,
-      pu: d.pu,
+      ...(this.market.spot ? {} : { pu: d.pu }),
       b: side(d.bids),
       a: side(d.asks),
     });
@@ -432,17 +433,27 @@ export class StreamHub {
       for (let i = 0; i < n; i++) out[i] = [priceText(inst, prices[i]), qtyText(inst, sizes[i])];
       return out;
     };
-    this.publish(p.name, {
-      e: 'depthUpdate',
-      E: Date.now(),
-      T: book.ts,
-      s: p.info.id,
-      U: p.lastSeq >= 0 ? p.lastSeq + 1 : book.seq,
-      u: book.seq,
-      pu: p.lastSeq >= 0 ? p.lastSeq : book.seq - 1,
-      b: side(book.bids.prices, book.bids.sizes),
-      a: side(book.asks.prices, book.asks.sizes),
-    });
+    this.publish(
+      p.name,
+      // Spot's partial depth is a bare top-of-book snapshot; USDⓈ-M's is a depthUpdate.
+      this.market.spot
+        ? {
+            lastUpdateId: book.seq,
+            bids: side(book.bids.prices, book.bids.sizes),
+            asks: side(book.asks.prices, book.asks.sizes),
+          }
+        : {
+            e: 'depthUpdate',
+            E: Date.now(),
+            T: book.ts,
+            s: p.info.id,
+            U: p.lastSeq >= 0 ? p.lastSeq + 1 : book.seq,
+            u: book.seq,
+            pu: p.lastSeq >= 0 ? p.lastSeq : book.seq - 1,
+            b: side(book.bids.prices, book.bids.sizes),
+            a: side(book.asks.prices, book.asks.sizes),
+          },
+    );
     p.lastSeq = book.seq;
   }
 
@@ -471,7 +482,7 @@ export class StreamHub {
   }
 
   private markPriceEvent(info: SymbolInfo, now: number): unknown {
-    const f = this.market.exchange.fundingOf(VENUE, info.inst.symbol);
+    const f = this.market.exchange.fundingOf(this.market.venue, info.inst.symbol);
     const mark = priceText(info.inst, this.market.markPrice(info));
     return {
       e: 'markPriceUpdate',

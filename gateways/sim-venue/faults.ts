@@ -1,4 +1,7 @@
 // Faults a loopback venue can be told to inject, so resilience is proven, not assumed.
+import type { ServerResponse } from 'node:http';
+import { z } from 'zod';
+
 export interface FaultPlan {
   /** Close every open websocket connection once (clients must reconnect and resubscribe). */
   drop?: boolean;
@@ -68,4 +71,40 @@ export interface LoopbackVenue {
   faults: Faults;
   port: number;
   close(): Promise<void>;
+}
+
+const faultPlanSchema = z
+  .object({
+    drop: z.boolean().optional(),
+    skipSequence: z.boolean().optional(),
+    delayMs: z.number().int().min(0).max(600_000).optional(),
+    malformed: z.boolean().optional(),
+    rejectOrders: z.number().int().min(0).optional(),
+    rateLimit: z.number().int().min(0).optional(),
+    hangCancels: z.boolean().optional(),
+  })
+  .strict();
+
+/** GET or POST /__faults on a Binance-style server: read the fault state, or apply a FaultPlan. */
+export function faultsEndpoint(method: string, body: string, faults: Faults, res: ServerResponse): void {
+  const state = () => ({
+    delayMs: faults.delayMs,
+    rejectOrders: faults.rejectOrders,
+    rateLimit: faults.rateLimit,
+    hangCancels: faults.hangCancels,
+  });
+  const send = (status: number, payload: unknown) => {
+    res.writeHead(status, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify(payload));
+  };
+  if (method === 'GET') return send(200, { faults: state() });
+  if (method !== 'POST') return send(405, { error: 'use POST with a FaultPlan JSON body' });
+  let plan: FaultPlan;
+  try {
+    plan = faultPlanSchema.parse(JSON.parse(body || '{}'));
+  } catch (e) {
+    return send(400, { error: `not a fault plan: ${(e as Error).message}` });
+  }
+  faults.apply(plan);
+  send(200, { ok: true, faults: state() });
 }

@@ -1,8 +1,16 @@
-// Start the loopback exchanges: one simulated market served as Binance USDⓈ-M and as Hyperliquid on 127.0.0.1.
+// Start the loopback exchanges: one simulated market served as Binance USDⓈ-M, Hyperliquid and Binance spot on 127.0.0.1.
 import { startBinanceServer } from './binance-server.ts';
+import { SPOT_SOURCE_VENUE, SPOT_VENUE, spotInstrument } from './binance-spot-market.ts';
+import { startBinanceSpotServer } from './binance-spot-server.ts';
 import type { LoopbackVenue } from './faults.ts';
 import { startHyperliquidServer } from './hyperliquid-server.ts';
 import { SimExchange, type SimExchangeOptions } from './sim-exchange.ts';
+
+/** Every loopback venue, in the order they start (and `tradedesk sim-venue` lists them). */
+export const LOOPBACK_VENUES = ['binance', 'hyperliquid', SPOT_VENUE] as const;
+export type LoopbackVenueName = (typeof LOOPBACK_VENUES)[number];
+/** What the demo trades on; the spot venue starts only when asked for. */
+const DEFAULT_VENUES: LoopbackVenueName[] = ['binance', 'hyperliquid'];
 
 export interface Loopback {
   exchange: SimExchange;
@@ -18,27 +26,28 @@ export interface LoopbackAccounts {
 
 export async function startLoopback(
   opts: SimExchangeOptions & {
-    ports?: { binance?: number; hyperliquid?: number };
+    ports?: Partial<Record<LoopbackVenueName, number>>;
+    /** Which venues to serve; default binance and hyperliquid. */
+    venues?: readonly LoopbackVenueName[];
     accounts?: LoopbackAccounts;
   },
 ): Promise<Loopback> {
+  const wanted = new Set(opts.venues ?? DEFAULT_VENUES);
   const exchange = new SimExchange(opts);
+  // Spot books are the perp's, event for event: the loopback spot has zero basis to the Binance perp.
+  if (wanted.has(SPOT_VENUE)) exchange.addMirrorVenue(SPOT_VENUE, SPOT_SOURCE_VENUE, spotInstrument);
   exchange.start();
+  const starters: Record<LoopbackVenueName, (port: number) => Promise<LoopbackVenue>> = {
+    binance: (port) =>
+      startBinanceServer(exchange, { port, accounts: opts.accounts?.binance ? [opts.accounts.binance] : [] }),
+    hyperliquid: (port) =>
+      startHyperliquidServer(exchange, { port, privateKey: opts.accounts?.hyperliquid?.privateKey }),
+    [SPOT_VENUE]: (port) => startBinanceSpotServer(exchange, { port }),
+  };
   const venues: LoopbackVenue[] = [];
   try {
-    const accounts = opts.accounts ?? {};
-    venues.push(
-      await startBinanceServer(exchange, {
-        port: opts.ports?.binance ?? 0,
-        accounts: accounts.binance ? [accounts.binance] : [],
-      }),
-    );
-    venues.push(
-      await startHyperliquidServer(exchange, {
-        port: opts.ports?.hyperliquid ?? 0,
-        privateKey: accounts.hyperliquid?.privateKey,
-      }),
-    );
+    for (const name of LOOPBACK_VENUES)
+      if (wanted.has(name)) venues.push(await starters[name](opts.ports?.[name] ?? 0));
   } catch (e) {
     exchange.stop();
     await Promise.all(venues.map((v) => v.close()));

@@ -99,6 +99,8 @@ export class SimExchange {
   private readonly startBalance: string;
   /** Per venue: the fee tier accounts trade at, when the venue gives accounts better rates than the market's default. */
   private readonly accountFees = new Map<string, { maker: string; taker: string }>();
+  /** Books mirrored onto another venue: source venue|symbol → the mirror's instrument. */
+  private readonly mirrors = new Map<string, Instrument>();
 
   constructor(opts: SimExchangeOptions) {
     this.speed = opts.speed ?? 1;
@@ -109,7 +111,7 @@ export class SimExchange {
       updatesPerSecond: opts.updatesPerSecond ?? 100,
       startTs: this.simStart,
     });
-    this.instruments = this.market.instruments;
+    this.instruments = [...this.market.instruments];
     for (const inst of this.instruments)
       this.books.set(key(inst.venue, inst.symbol), new OrderBook(inst.venue, inst.symbol));
     this.startBalance = opts.startBalance ?? '100000';
@@ -162,6 +164,22 @@ export class SimExchange {
       });
     }
     for (const l of this.listeners) l(ev);
+    if (this.mirrors.size === 0 || ev.kind === 'fundingRate') return;
+    const mirror = this.mirrors.get(key(ev.venue, ev.symbol));
+    if (mirror) this.apply({ ...ev, venue: mirror.venue, symbol: mirror.symbol });
+  }
+
+  /**
+   * A venue whose books and public trades are another venue's, event for event (a spot market with zero basis to the
+   * perp it mirrors); its accounts match against those books. Call before start().
+   */
+  addMirrorVenue(venue: string, from: string, terms: (source: Instrument) => Instrument): void {
+    for (const source of this.venueInstruments(from)) {
+      const inst = { ...terms(source), venue };
+      this.instruments.push(inst);
+      this.books.set(key(venue, inst.symbol), new OrderBook(venue, inst.symbol));
+      this.mirrors.set(key(from, source.symbol), inst);
+    }
   }
 
   onMarket(listener: (ev: MarketEvent) => void): () => void {
