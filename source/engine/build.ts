@@ -57,6 +57,7 @@ export function buildDesk(o: DeskOptions): Desk {
     startBalances: p.startBalances,
     risk: p.risk,
     staleAfterMs: p.staleAfterMs,
+    integrity: p.integrity,
     halted: o.halted,
     onKillStateChange: o.onKillStateChange,
   });

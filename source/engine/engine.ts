@@ -6,7 +6,7 @@ import type { VenueHealthChange } from '../core/market-feed.ts';
 import { fx, mul, roundTo, str, toNumber, ZERO, type Fixed } from '../core/money.ts';
 import { OrderBook } from '../core/order-book.ts';
 import type { DecidingState, OrderIntent, Strategy, StrategyContext } from '../core/strategy.ts';
-import type { Fill, OrderRequest, OrderUpdate } from '../core/trading.ts';
+import { isTerminal, type Fill, type OrderRequest, type OrderUpdate } from '../core/trading.ts';
 import type { ExecutionVenue } from '../core/venue.ts';
 import type {
   AlertRow,
@@ -20,8 +20,11 @@ import type {
 } from '../control/protocol.ts';
 import type { Journal, JournalLine } from '../../state/journal.ts';
 import { BasisSignal } from '../signals/basis-signal.ts';
+import { feeInQuote } from './fee-conversion.ts';
+import { IntegrityMonitor, type IntegrityFinding } from './integrity.ts';
 import { Ledger } from './ledger.ts';
-import { EquityStats } from './performance.ts';
+import { EquityStats, PerformanceBook } from './performance.ts';
+import { openOrdersInJournal, reconcile, type Difference } from './reconcile.ts';
 import { OrderManager } from './order-manager.ts';
 import { checkOrder, defaultRiskLimits, type RiskLimits } from './risk.ts';
 
@@ -50,6 +53,8 @@ export interface EngineOptions {
   onKillStateChange?: (halted: boolean) => void;
   /** Start HALTED (the kill state persisted by a previous run). */
   halted?: boolean;
+  /** Continuous integrity checks; haltOnCritical defaults to true live, false on paper. */
+  integrity?: { haltOnCritical?: boolean; everyMs?: number };
 }
 
 export interface StrategyRuntime {
@@ -94,14 +99,22 @@ export class Engine {
   readonly venueDown = new Set<string>();
   state: TradingState = 'ACTIVE';
   fills = 0;
-  /** Equity of the whole book, sampled on the curve interval. */
-  equityStats!: EquityStats;
+  /** Equity of the whole book and of each strategy, venue and symbol, sampled on the curve interval. */
+  performance!: PerformanceBook;
+  readonly integrity = new IntegrityMonitor();
+  /** What differs from the venues at startup; while not empty, nothing trades (until acceptVenueState). */
+  reconciliation: Difference[] = [];
   readonly staleAfterMs: number;
   private readonly journal: Journal;
   private readonly risk: RiskLimits;
   private readonly curveEveryMs: number;
   private readonly leadVenue: string;
   private nextCurveTs = 0;
+  private nextIntegrityTs = 0;
+  private readonly integrityEveryMs: number;
+  private readonly haltOnCritical: boolean;
+  /** Decision price per open order, for slippage (a restart rebuilds it from the order lines). */
+  private readonly decisionPrices = new Map<string, Fixed>();
   private nextStaleCheck = 0;
   /** Venues whose data is currently older than staleAfterMs. */
   readonly staleVenues = new Set<string>();
@@ -121,6 +134,8 @@ export class Engine {
     this.staleAfterMs = options.staleAfterMs ?? 5_000;
     this.curveEveryMs = options.curveEveryMs ?? 5_000;
     this.leadVenue = options.leadVenue ?? 'binance';
+    this.integrityEveryMs = options.integrity?.everyMs ?? 1_000;
+    this.haltOnCritical = options.integrity?.haltOnCritical ?? options.mode === 'live';
     for (const inst of options.instruments) {
       const k = key(inst.venue, inst.symbol);
       this.instruments.set(k, inst);
@@ -175,6 +190,7 @@ export class Engine {
     if (lines.length === 0) {
       for (const b of this.options.startBalances) {
         this.ledger.deposit(b.venue, b.currency, fx(b.amount));
+        this.integrity.onDeposit(b.venue, b.currency, fx(b.amount));
         this.journal.append({
           type: 'deposit',
           ts: this.clock.now(),
@@ -187,9 +203,17 @@ export class Engine {
     } else {
       for (const { record: r } of lines) {
         const type = r.type ?? 'fill';
-        if (type === 'deposit')
+        if (type === 'deposit') {
           this.ledger.deposit(String(r.venue), String(r.currency), fx(String(r.amount)));
-        else if (type === 'fill') this.bookFill(journalFill(r), false);
+          this.integrity.onDeposit(String(r.venue), String(r.currency), fx(String(r.amount)));
+        } else if (type === 'order') {
+          if (typeof r.decisionPrice === 'string')
+            this.decisionPrices.set(String(r.orderId), fx(r.decisionPrice));
+          const n = /-(\d+)$/.exec(String(r.orderId));
+          if (n) this.orders.resumeAfter(Number(n[1]));
+        } else if (type === 'orderUpdate') this.decisionPrices.delete(String(r.orderId));
+        else if (type === 'fill')
+          this.bookFill(journalFill(r), false, typeof r.feeQuote === 'string' ? fx(r.feeQuote) : undefined);
         else if (type === 'funding')
           this.bookFunding(
             String(r.strategy),
@@ -202,8 +226,67 @@ export class Engine {
       }
     }
     const start = toNumber(this.ledger.startEquity());
-    this.equityStats = new EquityStats(this.curveEveryMs, 0);
-    for (const rt of this.strategies) rt.stats = new EquityStats(this.curveEveryMs, start);
+    this.performance = new PerformanceBook(
+      this.curveEveryMs,
+      start,
+      this.strategies.map((rt) => rt.strategy.name),
+    );
+    for (const rt of this.strategies) rt.stats = this.performance.strategies.get(rt.strategy.name)!;
+    this.reconcileWithVenues(lines);
+  }
+
+  /** The whole book's equity statistics. */
+  get equityStats(): EquityStats {
+    return this.performance.total;
+  }
+
+  /** Orders left open in the journal and positions, against the venues': any difference holds trading. */
+  private reconcileWithVenues(lines: JournalLine[]): void {
+    const positions = new Map<string, Fixed>();
+    for (const acc of this.ledger.accountsList())
+      positions.set(
+        key(acc.venue, acc.symbol),
+        (positions.get(key(acc.venue, acc.symbol)) ?? ZERO) + acc.qty,
+      );
+    this.reconciliation = reconcile(openOrdersInJournal(lines), positions, [...this.venues.values()]);
+    if (this.reconciliation.length === 0) return;
+    this.alert(
+      'critical',
+      'reconcile',
+      `trading held: local state differs from the venues: ${this.reconciliation.map((d) => d.message).join('; ')}; accept the venue state to trade`,
+    );
+  }
+
+  /** The operator takes the venues' word: orphaned local orders become cancelled, the hold lifts. */
+  private acceptVenueState(): CommandResult {
+    if (this.reconciliation.length === 0) return { ok: false, message: 'nothing to reconcile' };
+    const now = this.clock.now();
+    for (const d of this.reconciliation) {
+      if (d.kind === 'order-not-at-venue')
+        this.journal.append({
+          type: 'orderUpdate',
+          ts: now,
+          orderId: d.orderId,
+          status: 'cancelled',
+          filledQty: null,
+          reason: 'reconciled: not at venue',
+        });
+      // An order we never journaled has no owner here: ask the venue to cancel it.
+      else if (d.kind === 'order-only-at-venue') this.venues.get(d.venue)?.cancel(d.orderId!, now);
+    }
+    const what = this.reconciliation.map((d) => d.message).join('; ');
+    this.journal.append({
+      type: 'state',
+      ts: now,
+      scope: 'reconcile',
+      from: 'HOLD',
+      to: 'ACCEPTED',
+      reason: `operator accepted the venue state: ${what}`,
+    });
+    const n = this.reconciliation.length;
+    this.reconciliation = [];
+    this.alert('info', 'reconcile', `venue state accepted (${n} difference(s)): trading resumes`);
+    return { ok: true, message: `venue state accepted: ${n} difference(s) resolved` };
   }
 
   /** A venue's connection changed (from its market feed): the header shows it and an alert names the venue. */
@@ -239,6 +322,18 @@ export class Engine {
       this.sampleCurve();
       this.nextCurveTs = now + this.curveEveryMs;
     }
+    if (now >= this.nextIntegrityTs) {
+      this.refreshMarks();
+      for (const f of this.integrity.check(now, this)) this.onIntegrityFinding(f);
+      this.nextIntegrityTs = now + this.integrityEveryMs;
+    }
+  }
+
+  /** An integrity finding becomes an alert; a critical one halts trading where the profile says so. */
+  private onIntegrityFinding(f: IntegrityFinding): void {
+    this.alert(f.severity, 'integrity', f.message);
+    if (f.severity === 'critical' && this.haltOnCritical && this.state !== 'HALTED')
+      this.kill(`integrity: ${f.message}`);
   }
 
   onMarket(ev: MarketEvent): void {
@@ -251,13 +346,16 @@ export class Engine {
     if (ev.kind === 'book') {
       if (ev.snapshot) book.applySnapshot(ev.bids, ev.asks, ev.seq, ev.ts);
       else book.applyDiff(ev.bids, ev.asks, ev.seq, ev.ts);
+      const finding = this.integrity.onMarket(ev, book);
+      if (finding) this.onIntegrityFinding(finding);
       this.venues.get(ev.venue)?.onBook(book, ev);
       this.updateSignal(k, book);
       this.decideFor(k);
-    } else if (ev.kind === 'trade') {
-      this.venues.get(ev.venue)?.onTrade(ev);
     } else {
-      this.onFundingRate(k, ev);
+      const finding = this.integrity.onMarket(ev, book);
+      if (finding) this.onIntegrityFinding(finding);
+      if (ev.kind === 'trade') this.venues.get(ev.venue)?.onTrade(ev);
+      else this.onFundingRate(k, ev);
     }
   }
 
@@ -291,7 +389,7 @@ export class Engine {
 
   private decideFor(instrumentKey: string): void {
     const runtimes = this.byInstrument.get(instrumentKey);
-    if (!runtimes) return;
+    if (!runtimes || this.reconciliation.length > 0) return;
     for (const rt of runtimes) {
       if (rt.state === 'PAUSED' || rt.state === 'HALTED') continue;
       const deciding: DecidingState =
@@ -365,6 +463,7 @@ export class Engine {
       side: req.side,
       qty: String(req.qty),
       price: String(req.price),
+      decisionPrice: String(req.decisionPrice),
       tif: req.tif,
       reduceOnly: req.reduceOnly,
       tag: req.tag,
@@ -372,6 +471,7 @@ export class Engine {
       mode: rt.mode,
     });
     this.orders.track(req, now);
+    this.decisionPrices.set(req.clientOrderId, fx(req.decisionPrice));
     venue.submit(req, now);
   }
 
@@ -387,12 +487,20 @@ export class Engine {
     this.orders.recordFill(fill.orderId, toNumber(fill.qty), toNumber(fill.price));
   }
 
-  private bookFill(fill: Fill, journal: boolean): void {
-    const quote = this.quotes.get(key(fill.venue, fill.symbol)) ?? fill.feeCurrency;
-    // Fees in quote book as they are; a base-currency fee is worth fee × fill price.
-    const feeInQuote = fill.feeCurrency === quote ? fill.fee : mul(fill.fee, fill.price);
+  private bookFill(fill: Fill, journal: boolean, recordedFeeQuote?: Fixed): void {
+    const k = key(fill.venue, fill.symbol);
+    const quote = this.quotes.get(k) ?? fill.feeCurrency;
+    // A restart books the fee at the rate recorded on the fill's line, never at today's price.
+    const { feeQuote, rate } =
+      recordedFeeQuote !== undefined
+        ? { feeQuote: recordedFeeQuote, rate: null }
+        : feeInQuote(fill, this.instruments.get(k)?.base ?? '', quote, (c) =>
+            this.rateIn(fill.venue, c, quote),
+          );
+    const decisionPrice = this.decisionPrices.get(fill.orderId);
     if (!journal) {
-      this.ledger.applyFill(fill, quote, feeInQuote);
+      this.ledger.applyFill(fill, quote, feeQuote, decisionPrice);
+      this.integrity.onFill(fill, quote, feeQuote);
       this.fills += 1;
       return;
     }
@@ -409,16 +517,38 @@ export class Engine {
       orderId: fill.orderId,
       strategy: fill.strategy,
     };
+    // A fee not in the quote carries the rate it was converted at and the result, so any reader books the same.
+    const conversion =
+      fill.feeCurrency === quote
+        ? {}
+        : { feeRate: rate === null ? null : str(rate), feeQuote: feeQuote === null ? null : str(feeQuote) };
     // Journal first: a fill on disk is never lost, even if the process dies before the ledger moves.
-    this.journal.append({ type: 'fill', ...line, mode: this.runtime(fill.strategy)?.mode ?? this.mode });
-    this.ledger.applyFill(fill, quote, feeInQuote);
+    this.journal.append({
+      type: 'fill',
+      ...line,
+      ...conversion,
+      mode: this.runtime(fill.strategy)?.mode ?? this.mode,
+    });
+    this.ledger.applyFill(fill, quote, feeQuote, decisionPrice);
+    this.integrity.onFill(fill, quote, feeQuote);
     this.fills += 1;
     this.emit({ type: 'fill', ...line });
+  }
+
+  /** The price of `currency` in `quote` on a venue now: the mid of its book there, if it has one. */
+  private rateIn(venue: string, currency: string, quote: string): Fixed | null {
+    for (const [k, inst] of this.instruments) {
+      if (inst.venue !== venue || inst.base !== currency || inst.quote !== quote) continue;
+      const book = this.books.get(k)!;
+      if (book.ready) return roundTo(fx(book.mid.toFixed(Math.min(inst.priceDecimals + 1, 12))), 12);
+    }
+    return null;
   }
 
   private onOrderUpdate(update: OrderUpdate): void {
     const order = this.orders.apply(update);
     if (!order) return;
+    if (isTerminal(update.status)) this.decisionPrices.delete(update.clientOrderId);
     if (update.status === 'rejected' || update.status === 'cancelled' || update.status === 'filled') {
       this.journal.append({
         type: 'orderUpdate',
@@ -465,6 +595,7 @@ export class Engine {
   ): void {
     const quote = this.quotes.get(key(venue, symbol)) ?? 'USD';
     const rate = fx(String(r.rate ?? '0'));
+    this.integrity.onFunding(venue, quote, amount);
     this.ledger.applyFunding(
       {
         ts,
@@ -511,9 +642,7 @@ export class Engine {
   private sampleCurve(): void {
     this.refreshMarks();
     const equity = this.ledger.equity();
-    this.equityStats.sample(equity);
-    for (const rt of this.strategies)
-      rt.stats.sample(this.ledger.totals((a) => a.strategy === rt.strategy.name).net);
+    this.performance.sample(this.ledger, this.clock.now());
     this.curve.push(toNumber(equity));
     if (this.curve.length > MAX_CURVE) this.curve.shift();
   }
@@ -610,6 +739,8 @@ export class Engine {
         rt.mode = 'paper';
         return { ok: true, message: `${rt.strategy.name} demoted to PAPER` };
       }
+      case 'acceptVenueState':
+        return this.acceptVenueState();
       case 'status':
         return { ok: true, message: `${this.state} ${this.mode}` };
       case 'quit':
