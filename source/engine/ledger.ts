@@ -145,7 +145,9 @@ export class Ledger {
     if (acc.qty === ZERO) book.open -= 1;
     const bookNetBefore = book.net;
     book.net += netAfter - netBefore;
-    book.roundTrip.onFill(openBefore === 0, book.open === 0, bookNetBefore, book.net, notional);
+    // The strategy's round trip ends when its book is flat, or when its one open position flips through zero.
+    const ends = book.open === 0 || (flipped && openBefore === 1);
+    book.roundTrip.onFill(openBefore === 0, ends, bookNetBefore, book.net, notional);
     return acc;
   }
 
