@@ -329,6 +329,8 @@ export class Engine {
     }
   }
 
+  private readonly reportFinding = (f: IntegrityFinding): void => this.onIntegrityFinding(f);
+
   /** An integrity finding becomes an alert; a critical one halts trading where the profile says so. */
   private onIntegrityFinding(f: IntegrityFinding): void {
     this.alert(f.severity, 'integrity', f.message);
@@ -346,14 +348,12 @@ export class Engine {
     if (ev.kind === 'book') {
       if (ev.snapshot) book.applySnapshot(ev.bids, ev.asks, ev.seq, ev.ts);
       else book.applyDiff(ev.bids, ev.asks, ev.seq, ev.ts);
-      const finding = this.integrity.onMarket(ev, book);
-      if (finding) this.onIntegrityFinding(finding);
+      this.integrity.onMarket(ev, book, this.reportFinding);
       this.venues.get(ev.venue)?.onBook(book, ev);
       this.updateSignal(k, book);
       this.decideFor(k);
     } else {
-      const finding = this.integrity.onMarket(ev, book);
-      if (finding) this.onIntegrityFinding(finding);
+      this.integrity.onMarket(ev, book, this.reportFinding);
       if (ev.kind === 'trade') this.venues.get(ev.venue)?.onTrade(ev);
       else this.onFundingRate(k, ev);
     }

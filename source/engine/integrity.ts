@@ -56,37 +56,39 @@ export class IntegrityMonitor {
   }
 
   /** After a market event is applied to its book: time running backwards, a sequence gap, a crossed book. */
-  onMarket(ev: MarketEvent, book: OrderBook): IntegrityFinding | null {
+  onMarket(ev: MarketEvent, book: OrderBook, report: (f: IntegrityFinding) => void): void {
     // Keyed by the book itself: no string built per market message.
     let seen = this.feeds.get(book);
     if (!seen) {
       seen = { ts: ev.ts, seq: ev.kind === 'book' ? ev.seq - 1 : null };
       this.feeds.set(book, seen);
     }
-    let found: IntegrityFinding | null = null;
     if (ev.ts < seen.ts)
-      found = {
+      this.raiseTo(report, {
         key: `time-backwards|${where(ev)}`,
         severity: 'warning',
         message: `${where(ev)}: time ran backwards (${ev.kind} at ${ev.ts} after ${seen.ts})`,
-      };
+      });
     else seen.ts = ev.ts;
-    if (ev.kind === 'book') {
-      if (!ev.snapshot && seen.seq !== null && ev.seq !== seen.seq + 1)
-        found = {
-          key: `seq-gap|${where(ev)}`,
-          severity: 'warning',
-          message: `${where(ev)}: book sequence gap (${ev.seq} after ${seen.seq})`,
-        };
-      seen.seq = ev.seq;
-      if (book.crossed)
-        found = {
-          key: `crossed|${where(ev)}`,
-          severity: 'warning',
-          message: `${where(ev)}: crossed book (bid ${book.bestBid} ≥ ask ${book.bestAsk})`,
-        };
-    }
-    return found === null ? null : this.raise(found);
+    if (ev.kind !== 'book') return;
+    if (!ev.snapshot && seen.seq !== null && ev.seq !== seen.seq + 1)
+      this.raiseTo(report, {
+        key: `seq-gap|${where(ev)}`,
+        severity: 'warning',
+        message: `${where(ev)}: book sequence gap (${ev.seq} after ${seen.seq})`,
+      });
+    seen.seq = ev.seq;
+    if (book.crossed)
+      this.raiseTo(report, {
+        key: `crossed|${where(ev)}`,
+        severity: 'warning',
+        message: `${where(ev)}: crossed book (bid ${book.bestBid} ≥ ask ${book.bestAsk})`,
+      });
+  }
+
+  private raiseTo(report: (f: IntegrityFinding) => void, f: IntegrityFinding): void {
+    const n = this.raise(f);
+    if (n) report(n);
   }
 
   /** Raise a finding; returns it when it is new (not already raised and not yet cleared). */
