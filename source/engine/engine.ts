@@ -262,6 +262,13 @@ export class Engine {
     if (this.reconciliation.length === 0) return { ok: false, message: 'nothing to reconcile' };
     const now = this.clock.now();
     for (const d of this.reconciliation) {
+      const book = d.kind === 'position' ? this.books.get(key(d.venue, d.symbol!)) : undefined;
+      if (d.kind === 'position' && !book?.ready)
+        return { ok: false, message: `no price for ${d.symbol} on ${d.venue} yet: cannot take its position` };
+    }
+    for (const d of this.reconciliation) {
+      if (d.kind === 'position')
+        this.adoptVenuePosition(d.venue, d.symbol!, fx(d.atVenue!) - fx(d.local!), now);
       if (d.kind === 'order-not-at-venue')
         this.journal.append({
           type: 'orderUpdate',
@@ -287,6 +294,60 @@ export class Engine {
     this.reconciliation = [];
     this.alert('info', 'reconcile', `venue state accepted (${n} difference(s)): trading resumes`);
     return { ok: true, message: `venue state accepted: ${n} difference(s) resolved` };
+  }
+
+  /** The ledger takes the venue's size: the difference is booked as a fill at the mid, journaled like any other. */
+  private adoptVenuePosition(venue: string, symbol: string, delta: Fixed, now: number): void {
+    const owner = this.strategies.find((rt) =>
+      rt.strategy.legs.some((l) => l.venue === venue && l.symbol === symbol),
+    );
+    const strategy = owner?.strategy.name ?? 'reconcile';
+    const inst = this.instruments.get(key(venue, symbol))!;
+    const mid = roundTo(
+      fx(this.books.get(key(venue, symbol))!.mid.toFixed(Math.min(inst.priceDecimals + 1, 12))),
+      12,
+    );
+    const orderId = this.orders.nextId('reconcile');
+    const side = delta > ZERO ? 'buy' : 'sell';
+    const qty = delta > ZERO ? delta : -delta;
+    this.journal.append({
+      type: 'order',
+      ts: now,
+      orderId,
+      venue,
+      symbol,
+      side,
+      qty: str(qty),
+      price: str(mid),
+      decisionPrice: str(mid),
+      tag: 'reconcile',
+      strategy,
+      mode: this.mode,
+    });
+    this.bookFill(
+      {
+        ts: now,
+        venue,
+        symbol,
+        side,
+        qty,
+        price: mid,
+        fee: ZERO,
+        feeCurrency: inst.quote,
+        liquidity: 'taker',
+        orderId,
+        strategy,
+      },
+      true,
+    );
+    this.journal.append({
+      type: 'orderUpdate',
+      ts: now,
+      orderId,
+      status: 'filled',
+      filledQty: str(qty),
+      reason: 'reconciled: venue position',
+    });
   }
 
   /** A venue's connection changed (from its market feed): the header shows it and an alert names the venue. */
