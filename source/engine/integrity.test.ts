@@ -29,6 +29,14 @@ describe('continuous integrity', () => {
     expect(engine.alerts.filter((a) => a.message.startsWith('KILL SWITCH'))).toHaveLength(1);
   });
 
+  it('in live mode a critical finding halts by default', () => {
+    const { engine, book } = setup({ mode: 'live' });
+    book(1_000, 64000, 64000.1, 1);
+    engine.ledger.deposit('binance', 'USDT', fx('1'));
+    book(2_100, 64000, 64000.1, 2);
+    expect(engine.state).toBe('HALTED');
+  });
+
   it('with haltOnCritical off (paper default) the finding is raised and trading goes on', () => {
     const { engine, book, integrityAlerts } = setup({ script: [[buy(0.1, 64000.1)]] });
     book(1_000, 64000, 64000.1, 1);

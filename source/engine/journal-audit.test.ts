@@ -152,12 +152,15 @@ describe('auditJournal detection, each named by line', () => {
       feeRate: '64000',
       feeQuote: '0.1',
     });
+    // A base fee from a journal that did not record the rate: converted at the fill price, 0.000001 × 64000.
+    j.append({ type: 'order', ts: 0, orderId: 'o3', qty: '0.01' });
+    j.append({ ...fill('o3', 'sell', '0.01', '64000', '0.000001'), feeCurrency: 'BTC' });
     j.close();
     const a = auditJournal(file);
     expect(a.findings.map((f) => [f.line, f.message])).toEqual([
       [5, 'feeQuote 0.1 is not fee 0.000001 × feeRate 64000'],
     ]);
-    // only the BNB fee was booked: 1000 − 0.1201
-    expect(str(a.ledger.equity())).toBe('999.8799');
+    // the bad line is not booked; the others are: 1000 − 640 − 0.1201 + 640 − 0.064
+    expect(str(a.ledger.equity())).toBe('999.8159');
   });
 });

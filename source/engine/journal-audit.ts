@@ -201,6 +201,9 @@ export function auditJournal(
   /** The fee in the quote: as is, or at the rate the line recorded (which must multiply out); null: not converted. */
   function feeOf(r: Record<string, unknown>, fee: Fixed, quote: string, n: number): Fixed | null {
     if (r.feeCurrency === quote || fee === ZERO) return fee;
+    // A base fee converts at the fill price whether or not the line recorded it (older journals did not).
+    if (r.feeQuote === undefined && r.feeCurrency === baseOf(String(r.symbol)))
+      return mul(fee, fx(decimal(r.price, 'price')));
     if (r.feeQuote === undefined || r.feeQuote === null) {
       findings.push({
         severity: 'warning',

@@ -65,6 +65,7 @@ export function setup(
     bnbFees?: boolean;
     file?: string;
     instruments?: Instrument[];
+    mode?: 'paper' | 'live';
     /** A venue other than plain paper execution. */
     venue?: (paper: PaperVenue) => ExecutionVenue;
   } = {},
@@ -82,7 +83,7 @@ export function setup(
   });
   const engine: Engine = new Engine({
     clock,
-    mode: 'paper',
+    mode: o.mode ?? 'paper',
     liveAllowed: false,
     instruments,
     venues: [o.venue ? o.venue(paper) : o.bnbFees ? new PaysInBnb(paper) : paper],
