@@ -24,7 +24,7 @@ import { feeInQuote } from './fee-conversion.ts';
 import { IntegrityMonitor, type IntegrityFinding } from './integrity.ts';
 import { Ledger } from './ledger.ts';
 import { EquityStats, PerformanceBook } from './performance.ts';
-import { openOrdersInJournal, reconcile, type Difference } from './reconcile.ts';
+import { acceptVenueState, openOrdersInJournal, reconcile, type Difference } from './reconcile.ts';
 import { OrderManager } from './order-manager.ts';
 import { checkOrder, defaultRiskLimits, type RiskLimits } from './risk.ts';
 
@@ -257,97 +257,32 @@ export class Engine {
     );
   }
 
-  /** The operator takes the venues' word: orphaned local orders become cancelled, the hold lifts. */
+  /** The operator takes the venues' word (reconcile.ts): orphaned orders cancelled, positions adopted, hold lifted. */
   private acceptVenueState(): CommandResult {
-    if (this.reconciliation.length === 0) return { ok: false, message: 'nothing to reconcile' };
-    const now = this.clock.now();
-    for (const d of this.reconciliation) {
-      const book = d.kind === 'position' ? this.books.get(key(d.venue, d.symbol!)) : undefined;
-      if (d.kind === 'position' && !book?.ready)
-        return { ok: false, message: `no price for ${d.symbol} on ${d.venue} yet: cannot take its position` };
-    }
-    for (const d of this.reconciliation) {
-      if (d.kind === 'position')
-        this.adoptVenuePosition(d.venue, d.symbol!, fx(d.atVenue!) - fx(d.local!), now);
-      if (d.kind === 'order-not-at-venue')
-        this.journal.append({
-          type: 'orderUpdate',
-          ts: now,
-          orderId: d.orderId,
-          status: 'cancelled',
-          filledQty: null,
-          reason: 'reconciled: not at venue',
-        });
-      // An order we never journaled has no owner here: ask the venue to cancel it.
-      else if (d.kind === 'order-only-at-venue') this.venues.get(d.venue)?.cancel(d.orderId!, now);
-    }
-    const what = this.reconciliation.map((d) => d.message).join('; ');
-    this.journal.append({
-      type: 'state',
-      ts: now,
-      scope: 'reconcile',
-      from: 'HOLD',
-      to: 'ACCEPTED',
-      reason: `operator accepted the venue state: ${what}`,
+    const result = acceptVenueState(this.reconciliation, {
+      now: this.clock.now(),
+      journal: this.journal,
+      venues: this.venues,
+      mid: (venue, symbol) => this.midOf(venue, symbol),
+      owner: (venue, symbol) =>
+        this.strategies.find((rt) => rt.strategy.legs.some((l) => l.venue === venue && l.symbol === symbol))
+          ?.strategy.name ?? 'reconcile',
+      quote: (venue, symbol) => this.quotes.get(key(venue, symbol))!,
+      nextOrderId: () => this.orders.nextId('reconcile'),
+      bookFill: (fill) => this.bookFill(fill, true),
     });
-    const n = this.reconciliation.length;
+    if (!result.ok) return result;
     this.reconciliation = [];
-    this.alert('info', 'reconcile', `venue state accepted (${n} difference(s)): trading resumes`);
-    return { ok: true, message: `venue state accepted: ${n} difference(s) resolved` };
+    this.alert('info', 'reconcile', `${result.message}: trading resumes`);
+    return result;
   }
 
-  /** The ledger takes the venue's size: the difference is booked as a fill at the mid, journaled like any other. */
-  private adoptVenuePosition(venue: string, symbol: string, delta: Fixed, now: number): void {
-    const owner = this.strategies.find((rt) =>
-      rt.strategy.legs.some((l) => l.venue === venue && l.symbol === symbol),
-    );
-    const strategy = owner?.strategy.name ?? 'reconcile';
-    const inst = this.instruments.get(key(venue, symbol))!;
-    const mid = roundTo(
-      fx(this.books.get(key(venue, symbol))!.mid.toFixed(Math.min(inst.priceDecimals + 1, 12))),
-      12,
-    );
-    const orderId = this.orders.nextId('reconcile');
-    const side = delta > ZERO ? 'buy' : 'sell';
-    const qty = delta > ZERO ? delta : -delta;
-    this.journal.append({
-      type: 'order',
-      ts: now,
-      orderId,
-      venue,
-      symbol,
-      side,
-      qty: str(qty),
-      price: str(mid),
-      decisionPrice: str(mid),
-      tag: 'reconcile',
-      strategy,
-      mode: this.mode,
-    });
-    this.bookFill(
-      {
-        ts: now,
-        venue,
-        symbol,
-        side,
-        qty,
-        price: mid,
-        fee: ZERO,
-        feeCurrency: inst.quote,
-        liquidity: 'taker',
-        orderId,
-        strategy,
-      },
-      true,
-    );
-    this.journal.append({
-      type: 'orderUpdate',
-      ts: now,
-      orderId,
-      status: 'filled',
-      filledQty: str(qty),
-      reason: 'reconciled: venue position',
-    });
+  /** A book's mid as an exact price (one decimal finer than the venue's), or null before the book is ready. */
+  private midOf(venue: string, symbol: string): Fixed | null {
+    const inst = this.instruments.get(key(venue, symbol));
+    const book = this.books.get(key(venue, symbol));
+    if (!inst || !book?.ready) return null;
+    return roundTo(fx(book.mid.toFixed(Math.min(inst.priceDecimals + 1, 12))), 12);
   }
 
   /** A venue's connection changed (from its market feed): the header shows it and an alert names the venue. */
@@ -598,10 +533,10 @@ export class Engine {
 
   /** The price of `currency` in `quote` on a venue now: the mid of its book there, if it has one. */
   private rateIn(venue: string, currency: string, quote: string): Fixed | null {
-    for (const [k, inst] of this.instruments) {
+    for (const inst of this.instruments.values()) {
       if (inst.venue !== venue || inst.base !== currency || inst.quote !== quote) continue;
-      const book = this.books.get(k)!;
-      if (book.ready) return roundTo(fx(book.mid.toFixed(Math.min(inst.priceDecimals + 1, 12))), 12);
+      const mid = this.midOf(venue, inst.symbol);
+      if (mid !== null) return mid;
     }
     return null;
   }

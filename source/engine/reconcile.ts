@@ -1,7 +1,9 @@
 // Startup reconciliation: the orders and positions the journal says we have, against what each venue says.
 import { fx, str, ZERO, type Fixed } from '../core/money.ts';
+import type { Fill } from '../core/trading.ts';
 import type { ExecutionVenue } from '../core/venue.ts';
-import type { JournalLine } from '../../state/journal.ts';
+import type { CommandResult } from '../control/protocol.ts';
+import type { Journal, JournalLine } from '../../state/journal.ts';
 
 export interface JournaledOrder {
   orderId: string;
@@ -106,4 +108,98 @@ export function reconcile(
     }
   }
   return out;
+}
+
+/** What accepting the venue state needs from the engine. */
+export interface Acceptance {
+  now: number;
+  journal: Journal;
+  venues: Map<string, ExecutionVenue>;
+  /** Exact mid of a book, null before it is ready. */
+  mid(venue: string, symbol: string): Fixed | null;
+  /** The strategy a position difference is booked to. */
+  owner(venue: string, symbol: string): string;
+  quote(venue: string, symbol: string): string;
+  nextOrderId(): string;
+  /** Journal and book a fill like any other. */
+  bookFill(fill: Fill): void;
+}
+
+/**
+ * The operator takes the venues' word: local orders the venue does not hold are journaled cancelled, orders only the
+ * venue holds are cancelled there, a position difference is booked as a zero-fee fill at the mid; a state line
+ * records it all. Refused (nothing written) while a differing position has no price yet.
+ */
+export function acceptVenueState(differences: Difference[], a: Acceptance): CommandResult {
+  if (differences.length === 0) return { ok: false, message: 'nothing to reconcile' };
+  for (const d of differences)
+    if (d.kind === 'position' && a.mid(d.venue, d.symbol!) === null)
+      return { ok: false, message: `no price for ${d.symbol} on ${d.venue} yet: cannot take its position` };
+  for (const d of differences) {
+    if (d.kind === 'order-not-at-venue')
+      a.journal.append({
+        type: 'orderUpdate',
+        ts: a.now,
+        orderId: d.orderId,
+        status: 'cancelled',
+        filledQty: null,
+        reason: 'reconciled: not at venue',
+      });
+    // An order we never journaled has no owner here: ask the venue to cancel it.
+    else if (d.kind === 'order-only-at-venue') a.venues.get(d.venue)?.cancel(d.orderId!, a.now);
+    else adoptPosition(d.venue, d.symbol!, fx(d.atVenue!) - fx(d.local!), a);
+  }
+  a.journal.append({
+    type: 'state',
+    ts: a.now,
+    scope: 'reconcile',
+    from: 'HOLD',
+    to: 'ACCEPTED',
+    reason: `operator accepted the venue state: ${differences.map((d) => d.message).join('; ')}`,
+  });
+  return { ok: true, message: `venue state accepted: ${differences.length} difference(s) resolved` };
+}
+
+/** The ledger takes the venue's size: an order, its zero-fee fill at the mid and its final update, journaled. */
+function adoptPosition(venue: string, symbol: string, delta: Fixed, a: Acceptance): void {
+  const price = a.mid(venue, symbol)!;
+  const strategy = a.owner(venue, symbol);
+  const orderId = a.nextOrderId();
+  const side = delta > ZERO ? 'buy' : 'sell';
+  const qty = delta > ZERO ? delta : -delta;
+  a.journal.append({
+    type: 'order',
+    ts: a.now,
+    orderId,
+    venue,
+    symbol,
+    side,
+    qty: str(qty),
+    price: str(price),
+    decisionPrice: str(price),
+    tag: 'reconcile',
+    strategy,
+  });
+  const feeCurrency = a.quote(venue, symbol);
+  a.bookFill({
+    ts: a.now,
+    venue,
+    symbol,
+    side,
+    qty,
+    price,
+    fee: ZERO,
+    feeCurrency,
+    liquidity: 'taker',
+    orderId,
+    strategy,
+  });
+  a.journal.append({
+    type: 'orderUpdate',
+    ts: a.now,
+    orderId,
+    status: 'filled',
+    filledQty: str(qty),
+    reason: 'reconciled: venue position',
+  });
 }
