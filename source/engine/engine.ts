@@ -21,7 +21,7 @@ import type {
 import type { Journal, JournalLine } from '../../state/journal.ts';
 import { BasisSignal } from '../signals/basis-signal.ts';
 import { feeInQuote } from './fee-conversion.ts';
-import { IntegrityMonitor, type IntegrityFinding } from './integrity.ts';
+import { IntegrityMonitor, unconvertedFee, type IntegrityFinding } from './integrity.ts';
 import { Ledger } from './ledger.ts';
 import { EquityStats, PerformanceBook } from './performance.ts';
 import { acceptVenueState, openOrdersInJournal, reconcile, type Difference } from './reconcile.ts';
@@ -529,6 +529,12 @@ export class Engine {
     this.integrity.onFill(fill, quote, feeQuote);
     this.fills += 1;
     this.emit({ type: 'fill', ...line });
+    // Refused loudly, at once: a fee we could not price is never guessed.
+    if (feeQuote === null) {
+      const k = `${fill.venue}:${fill.feeCurrency}`;
+      const finding = this.integrity.raise(unconvertedFee(k, this.ledger.unconvertedFees().get(k)!));
+      if (finding) this.onIntegrityFinding(finding);
+    }
   }
 
   /** The price of `currency` in `quote` on a venue now: the mid of its book there, if it has one. */

@@ -27,6 +27,16 @@ function add(m: Map<string, Fixed>, k: string, v: Fixed): void {
   m.set(k, (m.get(k) ?? ZERO) + v);
 }
 
+/** Fees held in their own currency (per "venue:currency") because no rate to the quote was known. */
+export function unconvertedFee(venueCurrency: string, fee: Fixed): IntegrityFinding {
+  const [venue, currency] = venueCurrency.split(':');
+  return {
+    key: `fee|${venueCurrency}`,
+    severity: 'critical',
+    message: `fees of ${str(fee)} ${currency} on ${venue} could not be converted to the quote (no ${currency} book there): PnL leaves them out`,
+  };
+}
+
 function where(ev: MarketEvent): string {
   return `${ev.venue} ${ev.symbol}`;
 }
@@ -156,12 +166,7 @@ export class IntegrityMonitor {
         severity: 'critical',
         message: `net PnL ${str(net)} is not the equity's change ${str(equity - ledger.startEquity())}`,
       });
-    for (const [k, fee] of ledger.unconvertedFees())
-      raise({
-        key: `fee|${k}`,
-        severity: 'critical',
-        message: `fees of ${str(fee)} ${k.split(':')[1]} on ${k.split(':')[0]} could not be converted to the quote (no book for that currency): PnL leaves them out`,
-      });
+    for (const [k, fee] of ledger.unconvertedFees()) raise(unconvertedFee(k, fee));
     // A feed that stopped on one symbol while its venue still sends others.
     for (const [k, t] of v.lastData) {
       const [venue, symbol] = k.split('|');
