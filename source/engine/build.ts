@@ -86,6 +86,7 @@ export function buildDesk(o: DeskOptions): Desk {
     safety: p.safety,
     promotion: p.promotion,
     staleAfterMs: p.staleAfterMs,
+    integrity: p.integrity,
     halted: o.halted,
     onKillStateChange: o.onKillStateChange,
     liveVenues: o.liveVenues,

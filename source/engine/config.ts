@@ -140,6 +140,15 @@ export const profileSchema = z
       .default({}),
     staleAfterMs: z.number().int().positive().default(5_000),
     telemetry: telemetrySchema.optional(),
+    /** Continuous integrity checks: how often (engine time), and whether a critical finding halts trading. */
+    integrity: z
+      .object({
+        /** Unset: halt in live mode, only alert in paper. */
+        haltOnCritical: z.boolean().optional(),
+        everyMs: z.number().int().min(100).max(600_000).default(1_000),
+      })
+      .strict()
+      .default({}),
   })
   .strict();
 
