@@ -14,6 +14,14 @@ const flags = {
   live: { type: 'boolean', default: false },
   yes: { type: 'boolean', default: false },
   port: { type: 'number' },
+  dryRun: { type: 'boolean', default: false },
+  venues: { type: 'string' },
+  symbols: { type: 'string' },
+  out: { type: 'string' },
+  retainMb: { type: 'number' },
+  data: { type: 'string' },
+  speed: { type: 'string' },
+  record: { type: 'string' },
 } as const;
 
 const cli = meow(
@@ -23,6 +31,8 @@ const cli = meow(
     $ tradedesk --headless      the same engine without a screen
     $ tradedesk replay          run the simulated market through the engine at full speed, print the report
     $ tradedesk sim-venue       the loopback Binance and Hyperliquid exchanges, standalone (--port N)
+    $ tradedesk record          record venues' market data to compressed segments (--venues --symbols --out)
+    $ tradedesk migrate         migrate the data dir's state stores to the current schema (--dry-run)
 
   Options
     --config FILE        profile (JSON); default ./tradedesk.config.json, else the built-in demo
@@ -34,6 +44,14 @@ const cli = meow(
     --seed N             seed of the simulated market
     --events N           replay: how many market events (default 100000)
     --live               allow live orders at all
+    --record DIR         headless/console: also record every engine input, for an exact replay
+    --data DIR           replay: a recording instead of the simulated market
+    --speed max|1x|10x   replay: pace (default max)
+    --venues A,B         record: venues (default: the profile's)
+    --symbols S,T        record: symbols (default: the profile's strategies' legs)
+    --out DIR            record: where segments go
+    --retain-mb N        record: delete the oldest segments beyond N MB
+    --dry-run            migrate: print what would change, write nothing
 `,
   {
     importMeta: import.meta,

@@ -12,5 +12,6 @@ export function runHeadlessCommand({ profile, dataDir, flags }: CommonOptions): 
     json: flags.json,
     statusEverySec: flags.statusEvery,
     durationSec: flags.duration,
+    record: flags.record,
   });
 }

@@ -2,11 +2,14 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { BUILT_IN_PROFILES, ConfigError, demoProfile, loadProfile, type Profile } from '../engine/config.ts';
+import { RecordingError } from '../../gateways/replay/recording.ts';
 import { JournalError } from '../../state/journal.ts';
 import { StateError } from '../../state/store.ts';
 import { runCheckCommand } from './check.ts';
 import { runConsoleCommand } from './console.ts';
 import { runHeadlessCommand } from './headless.ts';
+import { runMigrateCommand } from './migrate.ts';
+import { runRecordCommand } from './record.ts';
 import { runReplayCommand } from './replay.ts';
 import { runReportCommand } from './report.ts';
 import { runSimVenueCommand } from './sim-venue.ts';
@@ -23,6 +26,14 @@ export interface Flags {
   live: boolean;
   yes: boolean;
   port?: number;
+  dryRun: boolean;
+  venues?: string;
+  symbols?: string;
+  out?: string;
+  retainMb?: number;
+  data?: string;
+  speed?: string;
+  record?: string;
 }
 
 export interface CommonOptions {
@@ -42,7 +53,7 @@ export async function main(input: string[], flags: Flags): Promise<number> {
       case undefined:
         return flags.headless ? await runHeadlessCommand(common) : await runConsoleCommand(common);
       case 'replay':
-        return runReplayCommand(common);
+        return await runReplayCommand(common);
       case 'check':
         return runCheckCommand(common);
       case 'report':
@@ -52,8 +63,10 @@ export async function main(input: string[], flags: Flags): Promise<number> {
       case 'sim-venue':
         return await runSimVenueCommand(common);
       case 'record':
-      case 'train':
+        return await runRecordCommand(common);
       case 'migrate':
+        return runMigrateCommand(common);
+      case 'train':
       case 'bench':
         throw new UsageError(`"tradedesk ${command}" is not in this build yet`);
       default:
@@ -64,7 +77,8 @@ export async function main(input: string[], flags: Flags): Promise<number> {
       e instanceof UsageError ||
       e instanceof ConfigError ||
       e instanceof StateError ||
-      e instanceof JournalError
+      e instanceof JournalError ||
+      e instanceof RecordingError
     ) {
       process.stderr.write(`tradedesk: ${e.message}\n`);
       return 2;
@@ -81,6 +95,7 @@ function resolveCommon(flags: Flags): CommonOptions {
     ['--duration', flags.duration],
     ['--status-every', flags.statusEvery],
     ['--port', flags.port],
+    ['--retain-mb', flags.retainMb],
   ] as const) {
     if (v !== undefined && (!Number.isFinite(v) || v < 0))
       throw new UsageError(`${name} expects a non-negative number`);

@@ -5,7 +5,7 @@ import type { Clock } from '../core/clock.ts';
 import type { Instrument } from '../core/instrument.ts';
 import { PaperVenue } from '../../gateways/paper/paper-venue.ts';
 import { CrossVenueArb } from '../../strategies/cross-venue-arb/cross-venue-arb.ts';
-import { Journal, readJournal } from '../../state/journal.ts';
+import { Journal, readJournal, type FsyncPolicy } from '../../state/journal.ts';
 import type { Mode } from '../control/protocol.ts';
 import type { Profile } from './config.ts';
 import { Engine, key } from './engine.ts';
@@ -20,7 +20,8 @@ export interface DeskOptions {
   /** As the market source defines them. */
   instruments: Instrument[];
   halted?: boolean;
-  fsync?: 'every' | 'none';
+  /** Overrides the profile's journal fsync policy (replay: none). */
+  fsync?: FsyncPolicy;
   onKillStateChange?: (halted: boolean) => void;
 }
 
@@ -44,8 +45,9 @@ export function buildDesk(o: DeskOptions): Desk {
   const strategies = p.strategies.map((s) => new CrossVenueArb({ ...s, legs: [s.legs[0], s.legs[1]] }));
   mkdirSync(o.storeDir, { recursive: true });
   const journalFile = join(o.storeDir, 'journal.ndjson');
+  // Open first: opening sets a torn tail aside, so the read below sees only whole lines.
+  const journal = new Journal(journalFile, { ...p.journal, fsync: o.fsync ?? p.journal.fsync });
   const existing = readJournal(journalFile);
-  const journal = new Journal(journalFile, { fsync: o.fsync ?? (o.mode === 'live' ? 'every' : 'none') });
   const engine: Engine = new Engine({
     clock: o.clock,
     mode: o.mode,
