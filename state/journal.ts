@@ -199,6 +199,8 @@ export class Journal {
   private readonly fsyncLines: boolean;
   private readonly segmentBytes: number;
   private readonly rotateDaily: boolean;
+  /** The fsync policy in force. */
+  readonly fsync: FsyncPolicy;
   /** What opening found torn and set aside (at most one tail per open); the engine alerts on it. */
   readonly setAside: SetAside[] = [];
 
@@ -207,6 +209,7 @@ export class Journal {
     readonly file: string,
     options: JournalOptions = { fsync: 'none' },
   ) {
+    this.fsync = options.fsync;
     this.fsyncLines = options.fsync === 'every-line' || options.fsync === 'every';
     this.fsyncFills = this.fsyncLines || options.fsync === 'every-fill';
     this.segmentBytes = options.segmentBytes ?? DEFAULT_SEGMENT_BYTES;

@@ -43,7 +43,8 @@ export async function runRecordCommand({ profile, flags }: CommonOptions): Promi
     {
       onMarket: (ev) => {
         clock.advanceTo(Date.now());
-        recorder?.record({ kind: 'market', t: clock.now(), ev });
+        if (!recorder) return;
+        recorder.record({ kind: 'market', t: clock.now(), ev });
         count += 1;
       },
       onHealth: (change) => {
