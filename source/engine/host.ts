@@ -9,7 +9,7 @@ import { SimMarket } from '../../gateways/sim/market.ts';
 import { Recorder } from '../../gateways/replay/recording.ts';
 import type { RecordedInput } from '../../gateways/replay/recorded-input.ts';
 import { StateStore, type StoredState } from '../../state/store.ts';
-import type { Command, CommandResult, EngineEvent, Mode, Snapshot } from '../control/protocol.ts';
+import type { Command, CommandResult, EngineEvent, Mode, Severity, Snapshot } from '../control/protocol.ts';
 import type { Profile } from './config.ts';
 import { buildDesk, type Desk } from './build.ts';
 import { buildSnapshot } from './snapshot.ts';
@@ -68,6 +68,7 @@ export class EngineHost {
   private readonly snapshotListeners = new Set<(s: Snapshot) => void>();
   private readonly eventListeners = new Set<(e: EngineEvent) => void>();
   private stopped = false;
+  private readonly startupAlerts: [Severity, string, string][] = [];
 
   private constructor(
     readonly desk: Desk,
@@ -163,17 +164,17 @@ export class EngineHost {
       });
     });
     if (store.migration)
-      engine.alert(
+      host.startupAlerts.push([
         'info',
         'state',
         `state store migrated to schema v${store.data.schemaVersion}; the old file is kept as ${store.migration.backup}`,
-      );
+      ]);
     for (const torn of desk.journal.setAside)
-      engine.alert(
+      host.startupAlerts.push([
         'critical',
         'journal',
         `torn last line ${torn.line} of ${torn.journal} (a crash mid-write) set aside in ${torn.file}; not applied`,
-      );
+      ]);
     if (store.data.kill.halted)
       engine.alert(
         'critical',
@@ -208,6 +209,9 @@ export class EngineHost {
   }
 
   start(): void {
+    // Raised at start, not at create, so listeners attached in between (headless lines, the console) see them.
+    for (const [severity, source, message] of this.startupAlerts.splice(0))
+      this.desk.engine.alert(severity, source, message);
     this.pump = setInterval(() => this.step(), PUMP_MS);
     this.ticker = setInterval(() => this.publish(), Math.round(1000 / this.snapshotHz));
   }
