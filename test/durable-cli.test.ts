@@ -227,7 +227,11 @@ describe('tradedesk record', () => {
   }, 120_000);
 
   it('bad flags exit 2 with one message', async () => {
+    const used = temp();
+    writeFileSync(join(used, 'meta.json'), '{}');
     for (const [args, message] of [
+      [['--headless', '--config', 'sim', '--record', used], /already holds a recording/],
+      [['--record', temp()], /--record DIR goes with --headless/],
       [['record', '--duration', '1'], /record needs --out DIR/],
       [['replay', '--speed', 'fast'], /--speed expects max, 1x, 10x/],
       [['replay', '--data', temp()], /no meta.json/],

@@ -91,11 +91,11 @@ describe('the recording line format', () => {
 describe('Recorder', () => {
   it('writes compressed segments with an index, and reads back every input in order', () => {
     const dir = temp();
-    const all = inputs(20_000);
+    const all = inputs(6_000);
     const r = new Recorder(
       dir,
       { format: 1, source: 'engine', startTs: 1, instruments: [] },
-      { segmentBytes: 64 * 1024 },
+      { segmentBytes: 24 * 1024 },
     );
     for (const i of all) r.record(i);
     r.close();
@@ -117,15 +117,15 @@ describe('Recorder', () => {
 
   it('keeps disk use under the retention bound by deleting the oldest segments', () => {
     const dir = temp();
-    const retainBytes = 40 * 1024;
-    const segmentBytes = 64 * 1024;
+    const retainBytes = 16 * 1024;
+    const segmentBytes = 24 * 1024;
     const r = new Recorder(
       dir,
       { format: 1, source: 'record', startTs: 1, instruments: [] },
       { segmentBytes, retainBytes },
     );
     let peak = 0;
-    for (const i of inputs(40_000)) {
+    for (const i of inputs(12_000)) {
       r.record(i);
       peak = Math.max(peak, r.diskBytes);
     }

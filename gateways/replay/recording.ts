@@ -58,6 +58,12 @@ function readIndex(dir: string): RecordingIndex {
   return JSON.parse(readFileSync(indexFile(dir), 'utf8')) as RecordingIndex;
 }
 
+/** A recording goes into a new or empty folder: an existing one is never appended to or overwritten. */
+export function assertNewRecording(dir: string): void {
+  if (existsSync(metaFile(dir)) || existsSync(activeFile(dir)) || closedSegments(activeFile(dir)).length > 0)
+    throw new RecordingError(`recording ${dir}: already holds a recording; choose an empty folder`);
+}
+
 export class Recorder {
   private fd: number;
   private bytes = 0;
@@ -78,12 +84,7 @@ export class Recorder {
     this.segmentBytes = options.segmentBytes ?? 8 * 1024 * 1024;
     this.retainBytes = options.retainBytes ?? Number.POSITIVE_INFINITY;
     mkdirSync(dir, { recursive: true });
-    if (
-      existsSync(metaFile(dir)) ||
-      existsSync(activeFile(dir)) ||
-      closedSegments(activeFile(dir)).length > 0
-    )
-      throw new RecordingError(`recording ${dir}: already holds a recording; choose an empty folder`);
+    assertNewRecording(dir);
     replaceFileAtomically(metaFile(dir), JSON.stringify(meta) + '\n');
     this.index = readIndex(dir);
     this.fd = openSync(activeFile(dir), 'a');

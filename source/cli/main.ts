@@ -49,6 +49,10 @@ export async function main(input: string[], flags: Flags): Promise<number> {
     const common = resolveCommon(flags);
     const [command, ...rest] = input;
     if (rest.length > 0 && command !== 'ctl') throw new UsageError(`unexpected argument "${rest[0]}"`);
+    if (flags.record !== undefined && !(command === undefined && flags.headless))
+      throw new UsageError(
+        '--record DIR goes with --headless (to record a market alone: tradedesk record --out DIR)',
+      );
     switch (command) {
       case undefined:
         return flags.headless ? await runHeadlessCommand(common) : await runConsoleCommand(common);

@@ -1,6 +1,6 @@
 // tradedesk record: venues' market data through the same feeds as live, into compressed, indexed segments.
 import { resolve } from 'node:path';
-import { Recorder } from '../../gateways/replay/recording.ts';
+import { assertNewRecording, Recorder } from '../../gateways/replay/recording.ts';
 import { SimClock } from '../core/clock.ts';
 import { startPushSource } from '../engine/host.ts';
 import type { CommonOptions } from './main.ts';
@@ -35,6 +35,7 @@ export async function runRecordCommand({ profile, flags }: CommonOptions): Promi
     if (chosen.length > 0) wanted.set(venue, new Set(chosen));
   }
   if (wanted.size === 0) throw new UsageError('--symbols: none of them is traded on the chosen --venues');
+  assertNewRecording(resolve(flags.out));
   const clock = new SimClock(Date.now());
   let recorder: Recorder | null = null;
   let count = 0;

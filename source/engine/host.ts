@@ -6,7 +6,7 @@ import type { Instrument } from '../core/instrument.ts';
 import type { FeedListener, MarketFeed, VenueHealthChange } from '../core/market-feed.ts';
 import type { MarketEvent } from '../core/market-events.ts';
 import { SimMarket } from '../../gateways/sim/market.ts';
-import { Recorder } from '../../gateways/replay/recording.ts';
+import { assertNewRecording, Recorder } from '../../gateways/replay/recording.ts';
 import type { RecordedInput } from '../../gateways/replay/recorded-input.ts';
 import { StateStore, type StoredState } from '../../state/store.ts';
 import type { Command, CommandResult, EngineEvent, Mode, Severity, Snapshot } from '../control/protocol.ts';
@@ -88,6 +88,7 @@ export class EngineHost {
 
   static async create(o: HostOptions): Promise<EngineHost> {
     const storeDir = join(o.dataDir, o.mode);
+    if (o.record) assertNewRecording(o.record);
     const store = await StateStore.open(join(storeDir, 'state.json'));
     const m = o.profile.market;
     let clock: Clock;
