@@ -149,6 +149,19 @@ export const profileSchema = z
       })
       .strict()
       .default({}),
+    /** Journal durability and segments; fsync defaults to every fill (replay: none). */
+    journal: z
+      .object({
+        fsync: z.enum(['every-fill', 'every-line', 'none']).default('every-fill'),
+        segmentBytes: z
+          .number()
+          .int()
+          .min(4096)
+          .default(64 * 1024 * 1024),
+        rotateDaily: z.boolean().default(true),
+      })
+      .strict()
+      .default({}),
   })
   .strict();
 

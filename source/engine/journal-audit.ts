@@ -1,8 +1,8 @@
 // Offline integrity of a journal: the hash chain, seq without gaps, and the ledger's identities recomputed
 // independently from the fills, fees and funding alone.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { fx, mul, str, ZERO, type Fixed } from '../core/money.ts';
-import { GENESIS, hashLine } from '../../state/journal.ts';
+import { GENESIS, hashLine, readJournalText } from '../../state/journal.ts';
 import { baseOf, quoteOf } from './fee-conversion.ts';
 import { Ledger } from './ledger.ts';
 
@@ -49,7 +49,8 @@ export function auditJournal(
   const lastPrice = new Map<string, Fixed>();
   const audit: JournalAudit = { file, lines: 0, fills: 0, findings, ledger, lastPrice };
   if (!existsSync(file)) return audit;
-  const text = readFileSync(file, 'utf8');
+  // Every segment, closed (gzipped) ones first: the chain runs across them.
+  const text = readJournalText(file);
   const lines = text.split('\n');
   const torn = lines[lines.length - 1] !== '';
   if (!torn) lines.pop();

@@ -15,8 +15,11 @@ export function buildSnapshot(engine: Engine, seq: number): Snapshot {
 
   const strategies: StrategyRow[] = engine.strategies.map((rt) => {
     // A live strategy shows its real money (the live ledger); a paper one the report's figures.
-    const live = rt.mode !== engine.mode ? engine.liveLedger.totals((a) => a.strategy === rt.strategy.name) : null;
-    const figures = live ? { netPnl: fmt(live.net, 2), trades: live.trades } : report.strategies[rt.strategy.name];
+    const live =
+      rt.mode !== engine.mode ? engine.liveLedger.totals((a) => a.strategy === rt.strategy.name) : null;
+    const figures = live
+      ? { netPnl: fmt(live.net, 2), trades: live.trades }
+      : report.strategies[rt.strategy.name];
     return {
       name: rt.strategy.name,
       venues: [...new Set(rt.strategy.legs.map((l) => l.venue))],
