@@ -26,7 +26,10 @@ const storedStateSchema = z
       .strict(),
     strategies: z.record(z.string(), z.object({ mode: modeSchema, state: z.string() }).strict()),
     /** The risk limits the desk last ran with. */
-    limits: z.object({ maxOrderNotional: z.number(), maxPositionNotional: z.number() }).strict().nullable(),
+    limits: z
+      .object({ maxOrderNotional: z.number(), maxPositionNotional: z.number() })
+      .catchall(z.number())
+      .nullable(),
     startBalances: z
       .array(z.object({ venue: z.string(), currency: z.string(), amount: z.string() }).strict())
       .nullable(),

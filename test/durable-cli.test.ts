@@ -118,7 +118,7 @@ describe('tradedesk migrate', () => {
     expect(stored.schemaVersion).toBe(2);
     expect(stored.kill.halted).toBe(true);
     expect(Object.keys(stored.strategies).sort()).toEqual(['arb-btc', 'arb-eth', 'arb-sol']);
-    expect(stored.limits).toEqual({ maxOrderNotional: 10_000, maxPositionNotional: 25_000 });
+    expect(stored.limits).toMatchObject({ maxOrderNotional: 10_000, maxPositionNotional: 25_000 });
     expect(stored.startBalances).toHaveLength(2);
     expect(readdirSync(join(dir, 'paper')).filter((f) => f.endsWith('.bak'))).toHaveLength(1);
   });
