@@ -85,4 +85,7 @@ if (unknown.length > 0) {
   process.exitCode = 2;
 } else {
   process.exitCode = await main(cli.input, cli.flags);
+  // A finished command ends the process: ccxt keeps timers after close() (Binance's 20-minute listen-key
+  // keep-alive) that would otherwise hold it open. Output to pipes, files and terminals is synchronous here.
+  process.exit();
 }
