@@ -47,7 +47,7 @@ describe('tradedesk sim-venue', () => {
             { binance: 'BTC/USDT:USDT', hyperliquid: 'BTC/USDC:USDC', bybit: 'BTC/USDT:USDT' }[v.name] ??
             'BTC/USDT';
           const book = await client.watchOrderBook(symbol);
-          expect(book.bids.length).toBeGreaterThanOrEqual(20);
+          expect(book.bids.length, v.name).toBeGreaterThanOrEqual(20);
           expect(book.bids[0][0]).toBeLessThan(book.asks[0][0]);
         } finally {
           await client.close();
