@@ -4,6 +4,7 @@ import type { Instrument } from '../source/core/instrument.ts';
 import { CcxtExecution, type CcxtTradingClient } from './ccxt/ccxt-execution.ts';
 import { CcxtFeed } from './ccxt/ccxt-feed.ts';
 import { hyperliquidClientId } from './hyperliquid/client-id.ts';
+import { venueClientIdFor } from './ccxt/client-id.ts';
 import { createCcxtClient, type CcxtClientConfig } from './ccxt/client.ts';
 import { createHyperliquidClient, hyperliquidQuirks, type HyperliquidExtras } from './hyperliquid/client.ts';
 
@@ -36,7 +37,7 @@ export async function createVenueExecution(
     venue: endpoint.venue,
     client,
     instruments,
-    venueClientId: hyperliquid ? hyperliquidClientId : undefined,
+    venueClientId: hyperliquid ? hyperliquidClientId : venueClientIdFor(endpoint.ccxt),
     onError,
   });
   await execution.connect();

@@ -10,6 +10,7 @@ import { createCcxtClient } from '../gateways/ccxt/client.ts';
 import { createHyperliquidClient } from '../gateways/hyperliquid/client.ts';
 import { CcxtExecution, type CcxtTradingClient } from '../gateways/ccxt/ccxt-execution.ts';
 import { hyperliquidClientId } from '../gateways/hyperliquid/client-id.ts';
+import { venueClientIdFor } from '../gateways/ccxt/client-id.ts';
 import { LOOPBACK_VENUES, startLoopback, type Loopback } from '../gateways/sim-venue/loopback.ts';
 import type { LoopbackVenue } from '../gateways/sim-venue/faults.ts';
 import { sleep, until } from './wait.ts';
@@ -18,12 +19,14 @@ const SYMBOLS: Record<string, string> = {
   binance: 'BTC/USDT:USDT',
   hyperliquid: 'BTC/USDC:USDC',
   'binance-spot': 'BTC/USDT',
+  bybit: 'BTC/USDT:USDT',
 };
 /** The account's own fee tier on each venue, as its fee endpoint reports it. */
 const ACCOUNT_RATES: Record<string, { maker: string; taker: string }> = {
   binance: { maker: '0.00018', taker: '0.00045' },
   hyperliquid: { maker: '0.0001', taker: '0.0004' },
   'binance-spot': { maker: '0.0008', taker: '0.0009' },
+  bybit: { maker: '0.0002', taker: '0.00055' },
 };
 
 function sortedAndUncrossed(b: BookEvent): boolean {
@@ -162,7 +165,7 @@ describe.each(venueNames)('gateway conformance: %s', (name) => {
       venue: name,
       client,
       instruments: feed.instruments,
-      venueClientId: name === 'hyperliquid' ? hyperliquidClientId : undefined,
+      venueClientId: name === 'hyperliquid' ? hyperliquidClientId : venueClientIdFor(venue.ccxt),
     });
     const updates: OrderUpdate[] = [];
     const fills: Fill[] = [];

@@ -7,6 +7,7 @@ import type { OrderUpdate } from '../source/core/trading.ts';
 import { createVenueFeed } from '../gateways/venues.ts';
 import { createCcxtClient } from '../gateways/ccxt/client.ts';
 import { CcxtExecution, type CcxtTradingClient } from '../gateways/ccxt/ccxt-execution.ts';
+import { venueClientIdFor } from '../gateways/ccxt/client-id.ts';
 import { LOOPBACK_VENUES, startLoopback, type Loopback } from '../gateways/sim-venue/loopback.ts';
 import type { LoopbackVenue } from '../gateways/sim-venue/faults.ts';
 import { sleep, until } from './wait.ts';
@@ -40,6 +41,7 @@ describe.each([
   ['binance', 'ETH/USDT:USDT'],
   ['hyperliquid', 'ETH/USDC:USDC'],
   ['binance-spot', 'ETH/USDT'],
+  ['bybit', 'ETH/USDT:USDT'],
 ])('faults on %s', (name, symbol) => {
   let venue: LoopbackVenue;
   let feed: MarketFeed;
@@ -123,9 +125,9 @@ describe.each([
   });
 });
 
-describe('orders under faults (binance)', () => {
+describe.each(['binance', 'bybit'])('orders under faults (%s)', (name) => {
   it('a rate-limited order is reported rejected once, never lost or placed twice', async () => {
-    const venue = loopback.venues.find((v) => v.name === 'binance')!;
+    const venue = loopback.venues.find((v) => v.name === name)!;
     const symbol = 'ETH/USDT:USDT';
     const client = (await createCcxtClient({
       ccxt: venue.ccxt,
@@ -138,17 +140,22 @@ describe('orders under faults (binance)', () => {
       markets: Record<string, unknown>;
     };
     const feed = await createVenueFeed(
-      { venue: 'binance', ccxt: venue.ccxt, urls: venue.config.urls, options: venue.config.options },
+      { venue: name, ccxt: venue.ccxt, urls: venue.config.urls, options: venue.config.options },
       [symbol],
     );
     await feed.start({ onMarket: () => undefined, onHealth: () => undefined });
     const inst = feed.instruments[0];
-    const exec = new CcxtExecution({ venue: 'binance', client, instruments: feed.instruments });
+    const exec = new CcxtExecution({
+      venue: name,
+      client,
+      instruments: feed.instruments,
+      venueClientId: venueClientIdFor(venue.ccxt),
+    });
     const updates: OrderUpdate[] = [];
     exec.setListener({ onOrderUpdate: (u) => updates.push(u), onFill: () => undefined });
     await exec.connect();
     try {
-      const book = loopback.exchange.book('binance', symbol);
+      const book = loopback.exchange.book(name, symbol);
       const price = roundPrice(inst, book.bestBid * 0.97, 'down');
       // Enough 429s that other traffic (funding polls) cannot use them all up before the order arrives.
       venue.faults.apply({ rateLimit: 50 });
@@ -156,7 +163,7 @@ describe('orders under faults (binance)', () => {
         {
           clientOrderId: 'limited-1',
           strategy: 's',
-          venue: 'binance',
+          venue: name,
           symbol,
           side: 'buy',
           qty: roundAmount(inst, 100 / price),

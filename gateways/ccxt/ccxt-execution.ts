@@ -4,6 +4,8 @@ import type { Instrument } from '../../source/core/instrument.ts';
 import { fx, numberToDecimalString } from '../../source/core/money.ts';
 import type { OrderRequest, OrderStatus } from '../../source/core/trading.ts';
 import type { ExecutionListener, ExecutionVenue } from '../../source/core/venue.ts';
+import { cancelByClientIdParams } from './client-id.ts';
+import { baseToContracts, contractSizeOf, contractsToBase, contractsToBaseFixed } from './contract-size.ts';
 
 export interface CcxtOrder {
   id: string;
@@ -53,7 +55,7 @@ export interface CcxtTradingClient {
   /** ccxt pro's private-stream login, where the venue has one. */
   authenticate?(): Promise<unknown>;
   /** Loaded markets: spot ones (contract false) have balances, no positions and no reduce-only. */
-  markets?: Record<string, { contract?: boolean }>;
+  markets?: Record<string, { contract?: boolean; contractSize?: number }>;
 }
 
 interface VenuePosition {
@@ -66,7 +68,7 @@ export interface CcxtExecutionOptions {
   venue: string;
   client: CcxtTradingClient;
   instruments: Instrument[];
-  /** The id the venue accepts for our client order id (Hyperliquid wants 128-bit hex). */
+  /** The id the venue accepts for our client order id (Hyperliquid wants 128-bit hex, Bybit ≤ 36 of [A-Za-z0-9_-]). */
   venueClientId?: (clientOrderId: string) => string;
   now?: () => number;
   onError?: (message: string) => void;
@@ -111,18 +113,20 @@ export class CcxtExecution implements ExecutionVenue {
     this.listener = listener;
   }
 
-  /** Check an order against the venue's precision and limits; returns the exact strings to send. */
+  /** Check an order against the venue's precision and limits; returns the exact strings to send (amount in contracts). */
   prepare(order: OrderRequest): { amount: string; price: string } {
     const inst = this.instruments.get(order.symbol);
     if (!inst) throw new OrderRefused(`${this.name} has no market ${order.symbol}`);
-    const amount = this.o.client.amountToPrecision(order.symbol, order.qty);
+    const size = this.contractSize(order.symbol);
+    const contracts = baseToContracts(order.qty, size);
+    const amount = this.o.client.amountToPrecision(order.symbol, contracts);
     const price = this.o.client.priceToPrecision(order.symbol, order.price);
-    if (fx(amount) !== fx(numberToDecimalString(order.qty)))
+    if (fx(amount) !== fx(numberToDecimalString(contracts)))
       throw new OrderRefused(
-        `amount ${order.qty} is not on ${this.name}'s step for ${order.symbol} (${amount})`,
+        `amount ${order.qty} is not on ${this.name}'s step for ${order.symbol} (${amount}${size === 1 ? '' : ' contracts'})`,
       );
     if (Number(amount) <= 0) throw new OrderRefused(`amount ${order.qty} rounds to zero on ${this.name}`);
-    const notional = Number(amount) * Number(price);
+    const notional = contractsToBase(Number(amount), size) * Number(price);
     if (!order.reduceOnly && notional < inst.minNotional)
       throw new OrderRefused(
         `notional ${notional.toFixed(2)} below ${this.name}'s minimum ${inst.minNotional}`,
@@ -172,7 +176,7 @@ export class CcxtExecution implements ExecutionVenue {
     const venueClientId = this.o.venueClientId ? this.o.venueClientId(clientOrderId) : clientOrderId;
     const id = o.venueId ?? '';
     this.o.client
-      .cancelOrder(id, o.symbol, o.venueId ? {} : { clientOrderId: venueClientId })
+      .cancelOrder(id, o.symbol, o.venueId ? {} : cancelByClientIdParams(this.o.client.id, venueClientId))
       .then((answer) => {
         // The answer is news too: a cancel confirmed here is not lost if the stream missed it.
         const a = answer as Partial<CcxtOrder> | undefined;
@@ -269,7 +273,11 @@ export class CcxtExecution implements ExecutionVenue {
               // ccxt hands back only the message that woke us; updates that came while we were away live
               // only in its cache, so read the newest entry per symbol from there (Binance lagged 0.894 vs 29.05).
               for (const p of [...news, ...cachedPositions(this.o.client.positions)])
-                this.positions.set(p.symbol, (p.side === 'short' ? -1 : 1) * (p.contracts ?? 0));
+                this.positions.set(
+                  p.symbol,
+                  (p.side === 'short' ? -1 : 1) *
+                    contractsToBase(p.contracts ?? 0, this.contractSize(p.symbol)),
+                );
             }),
           ]
         : []),
@@ -278,6 +286,10 @@ export class CcxtExecution implements ExecutionVenue {
 
   stop(): void {
     this.stopped = true;
+  }
+
+  private contractSize(symbol: string): number {
+    return contractSizeOf(this.o.client.markets?.[symbol]);
   }
 
   /** Perps and futures hold positions; spot holds balances. Unknown markets count as contracts, as before. */
@@ -296,7 +308,7 @@ export class CcxtExecution implements ExecutionVenue {
     const id = this.ours(o);
     if (!id) return;
     const status = STATUS[o.status ?? 'open'] ?? 'open';
-    const filled = o.filled ?? 0;
+    const filled = contractsToBase(o.filled ?? 0, this.contractSize(o.symbol));
     this.update(id, status === 'open' && filled > 0 ? 'partially_filled' : status, filled);
   }
 
@@ -310,13 +322,14 @@ export class CcxtExecution implements ExecutionVenue {
     }
     this.seenTrades.add(key);
     const inst = this.instruments.get(t.symbol);
-    this.filledByFills.set(id, (this.filledByFills.get(id) ?? 0) + t.amount);
+    const size = this.contractSize(t.symbol);
+    this.filledByFills.set(id, (this.filledByFills.get(id) ?? 0) + contractsToBase(t.amount, size));
     this.listener?.onFill({
       ts: t.timestamp ?? this.now(),
       venue: this.name,
       symbol: t.symbol,
       side: t.side === 'sell' ? 'sell' : 'buy',
-      qty: fx(numberToDecimalString(t.amount)),
+      qty: contractsToBaseFixed(t.amount, size),
       price: fx(numberToDecimalString(t.price)),
       fee: fx(numberToDecimalString(t.fee?.cost ?? 0)),
       feeCurrency: t.fee?.currency ?? inst?.quote ?? 'USD',

@@ -4,6 +4,7 @@ import type { Instrument } from '../../source/core/instrument.ts';
 import type { Level } from '../../source/core/market-events.ts';
 import { numberToDecimalString } from '../../source/core/money.ts';
 import { instrumentFromMarket, type CcxtMarket, type InstrumentQuirks } from './instruments.ts';
+import { contractSizeOf, contractsToBase } from './contract-size.ts';
 
 /** The part of a ccxt pro exchange this feed uses. */
 export interface CcxtProClient {
@@ -158,6 +159,7 @@ export class CcxtFeed implements MarketFeed {
     if (this.stopped) return;
     const seq = ob.nonce ?? (this.seq.get(symbol) ?? 0) + 1;
     this.seq.set(symbol, seq);
+    const size = contractSizeOf(this.o.client.markets[symbol]);
     this.listener?.onMarket({
       kind: 'book',
       venue: this.o.venue,
@@ -165,8 +167,8 @@ export class CcxtFeed implements MarketFeed {
       ts: this.now(),
       seq,
       snapshot: true,
-      bids: levels(ob.bids, depth),
-      asks: levels(ob.asks, depth),
+      bids: levels(ob.bids, depth, size),
+      asks: levels(ob.asks, depth, size),
     });
   }
 
@@ -182,6 +184,7 @@ export class CcxtFeed implements MarketFeed {
       start = i >= 0 ? i + 1 : 0;
     }
     const ts = this.now();
+    const contract = contractSizeOf(this.o.client.markets[symbol]);
     for (let i = start; i < trades.length; i++) {
       const t = trades[i];
       this.listener?.onMarket({
@@ -190,7 +193,7 @@ export class CcxtFeed implements MarketFeed {
         symbol,
         ts,
         price: t.price,
-        size: t.amount,
+        size: contractsToBase(t.amount, contract),
         side: t.side === 'sell' ? 'sell' : 'buy',
       });
     }
@@ -215,10 +218,11 @@ export class CcxtFeed implements MarketFeed {
   }
 }
 
-function levels(side: number[][], depth: number): Level[] {
+/** The top `depth` levels, amounts in base units (ccxt keeps them in contracts where the venue does). */
+function levels(side: number[][], depth: number, contractSize: number): Level[] {
   const n = Math.min(depth, side.length);
   const out: Level[] = new Array(n);
-  for (let i = 0; i < n; i++) out[i] = [side[i][0], side[i][1]];
+  for (let i = 0; i < n; i++) out[i] = [side[i][0], contractsToBase(side[i][1], contractSize)];
   return out;
 }
 
