@@ -144,11 +144,17 @@ export class Engine {
   private readonly triggers: SafetyTriggers;
   private readonly promotion: BreakEvenGateRules;
   private readonly liveRisk: RiskView;
-  /** Orders sent to live gateways: their updates and cancels go there, their lines to the live journal. */
+  /** Open orders sent to live gateways: their updates and cancels go there, their lines to the live journal. */
   private readonly liveOrderIds = new Set<string>();
   /** Engine times of the orders sent in the last second, oldest first (the order-rate limit). */
   private readonly orderTimes: number[] = [];
   private readonly curveEveryMs: number;
+
+  /** Live orders the engine still routes (open ones only; the memory test keeps it bounded). */
+  get liveOrdersTracked(): number {
+    return this.liveOrderIds.size;
+  }
+
   private readonly leadVenue: string;
   private nextCurveTs = 0;
   private nextStaleCheck = 0;
@@ -645,6 +651,8 @@ export class Engine {
         reason: update.reason ?? null,
       });
     }
+    // A finished live order needs no more routing: forget it, or the set grows with every order ever sent.
+    if (!this.orders.get(update.clientOrderId)) this.liveOrderIds.delete(update.clientOrderId);
     if (update.status === 'rejected')
       this.alert(
         'warning',
