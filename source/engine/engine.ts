@@ -530,6 +530,15 @@ export class Engine {
   private contextFor(rt: StrategyRuntime): StrategyContext {
     const name = rt.strategy.name;
     const clock = this.clock;
+    // Strategies ask for the same few legs on every tick: look their keys up, do not build and hash new strings.
+    const keys = new Map<string, Map<string, string>>();
+    const legKey = (venue: string, symbol: string): string => {
+      let bySymbol = keys.get(venue);
+      if (!bySymbol) keys.set(venue, (bySymbol = new Map()));
+      let k = bySymbol.get(symbol);
+      if (k === undefined) bySymbol.set(symbol, (k = key(venue, symbol)));
+      return k;
+    };
     return {
       get now() {
         return clock.now();
@@ -538,15 +547,15 @@ export class Engine {
         return rt.deciding;
       },
       staleAfterMs: this.staleAfterMs,
-      book: (venue, symbol) => this.books.get(key(venue, symbol)),
-      instrument: (venue, symbol) => this.instruments.get(key(venue, symbol))!,
+      book: (venue, symbol) => this.books.get(legKey(venue, symbol)),
+      instrument: (venue, symbol) => this.instruments.get(legKey(venue, symbol))!,
       position: (venue, symbol) =>
         toNumber(
-          this.ledgerOf(rt.mode).account(name, venue, symbol, this.quotes.get(key(venue, symbol))!).qty,
+          this.ledgerOf(rt.mode).account(name, venue, symbol, this.quotes.get(legKey(venue, symbol))!).qty,
         ),
       openOrders: () => this.orders.openOrders(name),
       dataAgeMs: (venue, symbol) => {
-        const t = this.lastData.get(key(venue, symbol));
+        const t = this.lastData.get(legKey(venue, symbol));
         return t === undefined ? Number.POSITIVE_INFINITY : clock.now() - t;
       },
     };
