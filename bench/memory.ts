@@ -15,12 +15,8 @@ export interface Memory {
   heapMbAfterLast: number;
 }
 
-/**
- * The child's young generation starts at the size V8 would grow it to anyway (Node 20's default maximum,
- * 16 MB semi-spaces): otherwise V8 doubles it from 8 to 32 MB somewhere in the run under a high allocation
- * rate, and RSS "grows" by that step though the live heap stays flat (measured: 9.1 MB after 1M, 9.0 MB after 10M).
- */
-const HEAP_SHAPE = ['--expose-gc', '--min-semi-space-size=16', '--max-semi-space-size=16'];
+/** A full collection before each live-heap reading; RSS is read first, as the process has it. */
+const HEAP_SHAPE = ['--expose-gc'];
 
 /** `command` starts memory-child (bundled, or from sources with the TypeScript loader). */
 export function measureMemory(command: string[], first: number, last: number): Promise<Memory> {

@@ -67,7 +67,7 @@ export async function bundle() {
   };
   for (const file of result.outputFiles) writeAtomically(file.path, file.contents);
   // The manifest goes last: a build that died half way is never taken for a fresh one.
-  const inputs = [...Object.keys(result.metafile.inputs), 'bin/bundle.js', 'package.json'];
+  const inputs = [...Object.keys(result.metafile.inputs), 'bin/bundle.js', 'package.json', 'tsconfig.json'];
   writeAtomically(manifestFile, JSON.stringify({ startedMs, inputs }));
   return entry;
 }
