@@ -96,6 +96,17 @@ describe('tradedesk ctl', () => {
     expect(active.state).toBe('ACTIVE');
     expect(active.strategies.every((s) => s.state === 'RUNNING')).toBe(true);
 
+    // REDUCING, for one strategy and for the whole engine; rearm brings the engine back to ACTIVE.
+    expect((await runCli(['ctl', 'reduce', 'arb-btc', '--data-dir', dir])).stdout).toBe('arb-btc REDUCING\n');
+    expect((await ctlStatus(dir)).strategies.find((s) => s.name === 'arb-btc')?.state).toBe('REDUCING');
+    expect((await runCli(['ctl', 'resume', 'arb-btc', '--data-dir', dir])).code).toBe(0);
+    expect((await runCli(['ctl', 'reduce', '--data-dir', dir])).code).toBe(0);
+    expect((await ctlStatus(dir)).state).toBe('REDUCING');
+    expect((await runCli(['ctl', 'rearm', '--yes', '--data-dir', dir])).code).toBe(0);
+    expect((await ctlStatus(dir)).state).toBe('ACTIVE');
+    // Nothing to accept on a clean start: the engine says so and ctl exits 1.
+    expect((await runCli(['ctl', 'accept', '--yes', '--data-dir', dir])).code).toBe(1);
+
     // A second engine on the same data dir is refused, and the first one keeps answering.
     const second = await runCli(['--headless', '--config', profile, '--data-dir', dir, '--duration', '1']);
     expect(second.code).toBe(2);
@@ -122,10 +133,10 @@ describe('tradedesk ctl', () => {
     expect(live.stderr).toContain(join(dir, 'live', 'control.sock'));
 
     const cases: [string[], string][] = [
-      [['ctl'], 'tradedesk: ctl needs a verb: status, pause, resume, promote, demote, kill, rearm\n'],
+      [['ctl'], 'tradedesk: ctl needs a verb: status, pause, resume, promote, demote, kill, rearm, reduce, accept\n'],
       [
         ['ctl', 'launch'],
-        'tradedesk: unknown ctl verb "launch" (expected status, pause, resume, promote, demote, kill, rearm)\n',
+        'tradedesk: unknown ctl verb "launch" (expected status, pause, resume, promote, demote, kill, rearm, reduce, accept)\n',
       ],
       [['ctl', 'pause'], 'tradedesk: ctl pause needs a strategy name\n'],
       [['ctl', 'kill', 'arb-btc'], 'tradedesk: unexpected argument "arb-btc"\n'],

@@ -6,7 +6,17 @@ import type { Command, CommandResult } from '../control/protocol.ts';
 import { RemoteEngineClient } from '../control/socket-client.ts';
 import { UsageError, type ControlCommandOptions } from './main.ts';
 
-const VERBS = ['status', 'pause', 'resume', 'promote', 'demote', 'kill', 'rearm'] as const;
+const VERBS = [
+  'status',
+  'pause',
+  'resume',
+  'promote',
+  'demote',
+  'kill',
+  'rearm',
+  'reduce',
+  'accept',
+] as const;
 type Verb = (typeof VERBS)[number];
 const NEEDS_STRATEGY: readonly Verb[] = ['pause', 'resume', 'promote', 'demote'];
 /** An engine that has not answered by then is stuck: say so rather than hang a script. */
@@ -21,9 +31,10 @@ export async function runCtlCommand(
   if (!isVerb(verb)) throw new UsageError(`unknown ctl verb "${verb}" (expected ${VERBS.join(', ')})`);
   const needsStrategy = NEEDS_STRATEGY.includes(verb);
   if (needsStrategy && strategy === undefined) throw new UsageError(`ctl ${verb} needs a strategy name`);
-  const unexpected = needsStrategy ? extra : strategy;
+  // reduce takes a strategy or none (then the whole engine).
+  const unexpected = needsStrategy || verb === 'reduce' ? extra : strategy;
   if (unexpected !== undefined) throw new UsageError(`unexpected argument "${unexpected}"`);
-  const confirms = verb === 'rearm' || verb === 'promote';
+  const confirms = verb === 'rearm' || verb === 'promote' || verb === 'accept';
   if (confirms && !flags.yes && !process.stdin.isTTY)
     throw new UsageError(`ctl ${verb} needs confirmation: pass --yes (stdin is not a terminal to ask on)`);
 
@@ -45,6 +56,16 @@ export async function runCtlCommand(
       case 'resume':
       case 'demote':
         return print(await ask({ type: verb, strategy: strategy! }));
+      case 'reduce':
+        return print(await ask({ type: 'reduce', ...(strategy === undefined ? {} : { strategy }) }));
+      case 'accept': {
+        if (
+          !flags.yes &&
+          !(await confirmYes(`Take the venues' state as true in ${dataDir} and trade again? [y/N] `))
+        )
+          return print({ ok: false, message: 'venue state not accepted: not confirmed' });
+        return print(await ask({ type: 'acceptVenueState' }));
+      }
       case 'rearm': {
         if (
           !flags.yes &&

@@ -123,7 +123,7 @@ export interface Snapshot {
   pnl: PnlView;
   /** Newest first. */
   alerts: AlertRow[];
-  /** While not empty, trading is held: what differs from the venues (accept the venue state to trade). */
+  /** While not empty, trading is held: what differs from the venues (A in the console or ctl accept takes the venues' word). */
   reconciliation?: string[];
 }
 

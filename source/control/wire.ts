@@ -21,6 +21,8 @@ const commandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('demote'), strategy: strategyName }).strict(),
   z.object({ type: z.literal('kill') }).strict(),
   z.object({ type: z.literal('rearm') }).strict(),
+  z.object({ type: z.literal('reduce'), strategy: strategyName.optional() }).strict(),
+  z.object({ type: z.literal('acceptVenueState') }).strict(),
   z.object({ type: z.literal('status') }).strict(),
   z.object({ type: z.literal('quit') }).strict(),
 ]);
@@ -42,7 +44,7 @@ export function readClientMessage(line: string): { message: ClientMessage } | { 
   if (parsed.success) return { message: parsed.data };
   const id = typeof raw === 'object' && raw !== null && 'id' in raw ? (raw as { id: unknown }).id : undefined;
   const expected =
-    'expected {"id":N,"command":{"type":"status|kill|rearm|pause|resume|promote|demote|quit",…}} or {"subscribe":true}';
+    'expected {"id":N,"command":{"type":"status|kill|rearm|reduce|acceptVenueState|pause|resume|promote|demote|quit",…}} or {"subscribe":true}';
   return { ...(Number.isInteger(id) ? { id: id as number } : {}), error: expected };
 }
 

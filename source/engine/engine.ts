@@ -318,12 +318,24 @@ export class Engine {
         key(acc.venue, acc.symbol),
         (positions.get(key(acc.venue, acc.symbol)) ?? ZERO) + acc.qty,
       );
-    this.reconciliation = reconcile(openOrdersInJournal(lines), positions, [...this.venues.values()]);
+    const differences = reconcile(openOrdersInJournal(lines), positions, [...this.venues.values()]);
+    // Paper orders live in this process: a crash ended them, no venue holds them, so close them and say so.
+    const lost = this.mode === 'paper' ? differences.filter((d) => d.kind === 'order-not-at-venue') : [];
+    if (lost.length > 0) {
+      this.alert(
+        'warning',
+        'reconcile',
+        `paper orders lost with the last process, closed: ${lost.map((d) => d.orderId).join(', ')}`,
+      );
+      this.reconciliation = lost;
+      this.acceptVenueState();
+    }
+    this.reconciliation = differences.filter((d) => !lost.includes(d));
     if (this.reconciliation.length === 0) return;
     this.alert(
       'critical',
       'reconcile',
-      `trading held: local state differs from the venues: ${this.reconciliation.map((d) => d.message).join('; ')}; accept the venue state to trade`,
+      `trading held: local state differs from the venues: ${this.reconciliation.map((d) => d.message).join('; ')}; accept the venues' state to trade (A in the console, or ctl accept)`,
     );
   }
 

@@ -16,14 +16,15 @@ function reportsPosition(qty: string) {
 describe('startup reconciliation', () => {
   it('a restart over a journal with an order left open holds trading until the venue state is accepted', () => {
     // First run: a GTC bid rests below the touch; the process dies without cancelling it.
-    const first = setup({ script: [[buy(0.01, 63000, 'GTC')]] });
+    // Live: the venue's word decides (a paper restart closes its own lost orders, below).
+    const first = setup({ mode: 'live', script: [[buy(0.01, 63000, 'GTC')]] });
     first.book(1_000, 64000, 64000.1, 1);
     first.book(1_020, 64000, 64000.1, 2);
     expect(first.engine.orders.openCount).toBe(1);
     first.journal.close();
 
     // Second run: the paper venue has no open orders after the restart, so the journal's open order is a mismatch.
-    const again = setup({ file: first.file, script: [[buy(0.1, 64000.1)]] });
+    const again = setup({ mode: 'live', file: first.file, script: [[buy(0.1, 64000.1)]] });
     expect(again.engine.reconciliation.map((d) => d.message)).toEqual([
       `order scripted-1 (buy 0.01 ${BTC.symbol}, journal line 2) is open in the journal but not at binance`,
     ]);
@@ -60,9 +61,35 @@ describe('startup reconciliation', () => {
     ]);
 
     // A third start finds nothing to reconcile.
-    const third = setup({ file: first.file });
+    const third = setup({ mode: 'live', file: first.file });
     expect(third.engine.reconciliation).toEqual([]);
     third.journal.close();
+  });
+
+  it('a paper restart closes the orders its own simulator lost, says so, and trades on', () => {
+    const first = setup({ script: [[buy(0.01, 63000, 'GTC')]] });
+    first.book(1_000, 64000, 64000.1, 1);
+    first.book(1_020, 64000, 64000.1, 2);
+    first.journal.close();
+    const again = setup({ file: first.file, script: [[buy(0.1, 64000.1)]] });
+    expect(again.engine.reconciliation).toEqual([]);
+    expect(again.engine.alerts.map((a) => [a.severity, a.message])).toEqual([
+      ['info', 'venue state accepted: 1 difference(s) resolved: trading resumes'],
+      ['warning', 'paper orders lost with the last process, closed: scripted-1'],
+    ]);
+    again.book(1_000, 64000, 64000.1, 1);
+    again.book(1_100, 64000, 64000.1, 2);
+    expect(again.engine.ledger.totals().trades).toBe(1);
+    again.journal.close();
+    expect(
+      readJournal(first.file)
+        .map((l) => l.record)
+        .find((r) => r.type === 'orderUpdate'),
+    ).toMatchObject({
+      orderId: 'scripted-1',
+      status: 'cancelled',
+      reason: 'reconciled: not at venue',
+    });
   });
 
   it('a venue position that differs from the ledger is named with both sizes', () => {

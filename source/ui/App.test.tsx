@@ -4,7 +4,7 @@ import type { Command, CommandResult } from '../control/protocol.ts';
 import { App } from './App.tsx';
 import { snapshotFixture } from './fixtures.ts';
 import { keymap } from './keymap.ts';
-import { QUIT_QUESTION, REARM_QUESTION } from './Overlay.tsx';
+import { ACCEPT_QUESTION, QUIT_QUESTION, REARM_QUESTION } from './Overlay.tsx';
 import { createConsoleStore } from './store.ts';
 import { FakeEngineClient, fitsWidth, frameLines, renderAt, stripAnsi, tick } from './testing.ts';
 
@@ -211,6 +211,16 @@ describe('App keys', () => {
     expect(client.sent).toEqual([]);
     await press('R', 'y');
     expect(client.sent).toEqual([{ type: 'rearm' }]);
+  });
+
+  it('A asks before accepting the venues’ state after a reconciliation hold', async () => {
+    const { client, press, screen } = await mount();
+    await press('A');
+    expect(screen()).toContain(ACCEPT_QUESTION);
+    await press('n');
+    expect(client.sent).toEqual([]);
+    await press('A', 'y');
+    expect(client.sent).toEqual([{ type: 'acceptVenueState' }]);
   });
 
   it('P shows the break-even gate and promotes only with the typed name', async () => {

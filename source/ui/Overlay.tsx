@@ -11,6 +11,7 @@ import type { ConsoleStore } from './store.ts';
 export const QUIT_QUESTION = 'Quit? trading stops and open orders are cancelled (y/n)';
 export const DETACH_QUESTION = 'Quit? this console detaches, the engine keeps running (y/n)';
 export const REARM_QUESTION = 'Re-arm trading? strategies may place orders again (y/n)';
+export const ACCEPT_QUESTION = "Take the venues' orders and positions as true and trade again? (y/n)";
 
 export function Overlay({
   store,
@@ -53,6 +54,14 @@ export function Overlay({
             { text: REARM_QUESTION },
             { text: `trading state now: ${tradingState ?? 'unknown'}`, dim: true },
           ]}
+        />
+      )}
+      {overlay.kind === 'confirm-accept' && (
+        <Dialog
+          title="Reconciliation"
+          tone="yellow"
+          width={dialogWidth(width, ACCEPT_QUESTION.length + 2)}
+          lines={[{ text: ACCEPT_QUESTION }, { text: 'see the Alerts pane for what differs', dim: true }]}
         />
       )}
       {overlay.kind === 'message' && (

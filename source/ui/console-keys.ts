@@ -96,6 +96,8 @@ export function createKeyHandler({ store, client, onExit }: KeyHandlerDeps): Key
         return kill();
       case 'rearm':
         return state.open({ kind: 'confirm-rearm' });
+      case 'accept':
+        return state.open({ kind: 'confirm-accept' });
       case 'freeze':
         return state.toggleFreeze();
       case 'quit':
@@ -139,6 +141,14 @@ export function createKeyHandler({ store, client, onExit }: KeyHandlerDeps): Key
         if (action === 'confirm') {
           state.close();
           return send({ type: 'rearm' }, 're-arming…');
+        }
+        if (action === 'close') return state.close();
+        if (action === 'kill') return kill();
+        return;
+      case 'confirm-accept':
+        if (action === 'confirm') {
+          state.close();
+          return send({ type: 'acceptVenueState' }, 'accepting the venues’ state…');
         }
         if (action === 'close') return state.close();
         if (action === 'kill') return kill();

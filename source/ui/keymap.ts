@@ -12,6 +12,7 @@ export type ActionId =
   | 'demote'
   | 'kill'
   | 'rearm'
+  | 'accept'
   | 'freeze'
   | 'quit'
   | 'close'
@@ -108,6 +109,13 @@ export const keymap: readonly KeyBinding[] = [
     help: 're-arm trading after a kill (asks y/n)',
     footerRank: 5,
     matches: (input, key) => input === 'R' && !key.ctrl && !key.meta,
+  },
+  {
+    keys: ['A'],
+    label: 'accept venue state',
+    action: 'accept',
+    help: "accept the venues' state after a reconciliation hold (y/n)",
+    matches: (input, key) => input === 'A' && !key.ctrl && !key.meta,
   },
   {
     keys: ['space'],

@@ -18,6 +18,7 @@ export type Overlay =
   | { kind: 'help' }
   | { kind: 'confirm-quit' }
   | { kind: 'confirm-rearm' }
+  | { kind: 'confirm-accept' }
   /** `gate` is the engine's break-even verdict, null while it is being asked. */
   | { kind: 'promote'; strategy: string; gate: CommandResult | null; typed: string }
   | { kind: 'message'; text: string; closable: boolean };
