@@ -4,10 +4,12 @@ import { SPOT_SOURCE_VENUE, SPOT_VENUE, spotInstrument } from './binance-spot-ma
 import { startBinanceSpotServer } from './binance-spot-server.ts';
 import type { LoopbackVenue } from './faults.ts';
 import { startHyperliquidServer } from './hyperliquid-server.ts';
+import { OKX_SOURCE_VENUE, OKX_VENUE, okxInstrument } from './okx-market.ts';
+import { startOkxServer } from './okx-server.ts';
 import { SimExchange, type SimExchangeOptions } from './sim-exchange.ts';
 
 /** Every loopback venue, in the order they start (and `tradedesk sim-venue` lists them). */
-export const LOOPBACK_VENUES = ['binance', 'hyperliquid', SPOT_VENUE] as const;
+export const LOOPBACK_VENUES = ['binance', 'hyperliquid', SPOT_VENUE, OKX_VENUE] as const;
 export type LoopbackVenueName = (typeof LOOPBACK_VENUES)[number];
 /** What the demo trades on; the spot venue starts only when asked for. */
 const DEFAULT_VENUES: LoopbackVenueName[] = ['binance', 'hyperliquid'];
@@ -36,6 +38,8 @@ export async function startLoopback(
   const exchange = new SimExchange(opts);
   // Spot books are the perp's, event for event: the loopback spot has zero basis to the Binance perp.
   if (wanted.has(SPOT_VENUE)) exchange.addMirrorVenue(SPOT_VENUE, SPOT_SOURCE_VENUE, spotInstrument);
+  // OKX's swaps are the Binance perp's books in contracts: zero basis to the Binance perp, the same funding.
+  if (wanted.has(OKX_VENUE)) exchange.addMirrorVenue(OKX_VENUE, OKX_SOURCE_VENUE, okxInstrument);
   exchange.start();
   const starters: Record<LoopbackVenueName, (port: number) => Promise<LoopbackVenue>> = {
     binance: (port) =>
@@ -43,6 +47,7 @@ export async function startLoopback(
     hyperliquid: (port) =>
       startHyperliquidServer(exchange, { port, privateKey: opts.accounts?.hyperliquid?.privateKey }),
     [SPOT_VENUE]: (port) => startBinanceSpotServer(exchange, { port }),
+    [OKX_VENUE]: (port) => startOkxServer(exchange, { port }),
   };
   const venues: LoopbackVenue[] = [];
   try {
