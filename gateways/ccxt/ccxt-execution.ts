@@ -4,6 +4,7 @@ import type { Instrument } from '../../source/core/instrument.ts';
 import { fx, numberToDecimalString } from '../../source/core/money.ts';
 import type { OrderRequest, OrderStatus } from '../../source/core/trading.ts';
 import type { ExecutionListener, ExecutionVenue } from '../../source/core/venue.ts';
+import { baseToContracts, contractSizeOf, contractsToBase } from './contract-size.ts';
 
 export interface CcxtOrder {
   id: string;
@@ -43,6 +44,11 @@ export interface CcxtTradingClient {
   cancelOrder(id: string, symbol: string, params?: Record<string, unknown>): Promise<unknown>;
   has?: Record<string, unknown>;
   cancelAllOrders?(symbol?: string, params?: Record<string, unknown>): Promise<unknown>;
+  /** The venue's word on one order (a cancel acknowledged without its outcome is confirmed with it). */
+  fetchOrder?(id: string, symbol?: string, params?: Record<string, unknown>): Promise<CcxtOrder>;
+  /** Where a venue has no cancel-all (OKX swaps), the orders open on it and a batch cancel of them. */
+  fetchOpenOrders?(symbol?: string): Promise<CcxtOrder[]>;
+  cancelOrders?(ids: string[], symbol?: string): Promise<unknown>;
   watchOrders(symbol?: string): Promise<CcxtOrder[]>;
   watchMyTrades(symbol?: string): Promise<CcxtTrade[]>;
   watchBalance?(): Promise<{ total?: Record<string, number> }>;
@@ -53,7 +59,7 @@ export interface CcxtTradingClient {
   /** ccxt pro's private-stream login, where the venue has one. */
   authenticate?(): Promise<unknown>;
   /** Loaded markets: spot ones (contract false) have balances, no positions and no reduce-only. */
-  markets?: Record<string, { contract?: boolean }>;
+  markets?: Record<string, { contract?: boolean; contractSize?: number }>;
 }
 
 interface VenuePosition {
@@ -68,6 +74,11 @@ export interface CcxtExecutionOptions {
   instruments: Instrument[];
   /** The id the venue accepts for our client order id (Hyperliquid wants 128-bit hex). */
   venueClientId?: (clientOrderId: string) => string;
+  /**
+   * Own trades on the account stream carry the fee with the venue's sign, paid negative (ccxt's OKX `watchMyTrades`
+   * passes `fillFee` through, while its REST trades flip it): flip it to ours, paid positive.
+   */
+  streamedFeePaidNegative?: boolean;
   now?: () => number;
   onError?: (message: string) => void;
 }
@@ -111,18 +122,23 @@ export class CcxtExecution implements ExecutionVenue {
     this.listener = listener;
   }
 
-  /** Check an order against the venue's precision and limits; returns the exact strings to send. */
+  /**
+   * Check an order against the venue's precision and limits; returns the exact strings to send. The amount is in the
+   * venue's unit: contracts where it counts contracts (our qty is always base units).
+   */
   prepare(order: OrderRequest): { amount: string; price: string } {
     const inst = this.instruments.get(order.symbol);
     if (!inst) throw new OrderRefused(`${this.name} has no market ${order.symbol}`);
-    const amount = this.o.client.amountToPrecision(order.symbol, order.qty);
+    const contract = this.contractSize(order.symbol);
+    const wanted = baseToContracts(order.qty, contract);
+    const amount = this.o.client.amountToPrecision(order.symbol, wanted);
     const price = this.o.client.priceToPrecision(order.symbol, order.price);
-    if (fx(amount) !== fx(numberToDecimalString(order.qty)))
+    if (fx(amount) !== fx(numberToDecimalString(wanted)))
       throw new OrderRefused(
-        `amount ${order.qty} is not on ${this.name}'s step for ${order.symbol} (${amount})`,
+        `amount ${order.qty} is not on ${this.name}'s step for ${order.symbol} (${contract === 1 ? amount : `${amount} contracts of ${contract}`})`,
       );
     if (Number(amount) <= 0) throw new OrderRefused(`amount ${order.qty} rounds to zero on ${this.name}`);
-    const notional = Number(amount) * Number(price);
+    const notional = contractsToBase(Number(amount), contract) * Number(price);
     if (!order.reduceOnly && notional < inst.minNotional)
       throw new OrderRefused(
         `notional ${notional.toFixed(2)} below ${this.name}'s minimum ${inst.minNotional}`,
@@ -177,7 +193,20 @@ export class CcxtExecution implements ExecutionVenue {
         // The answer is news too: a cancel confirmed here is not lost if the stream missed it.
         const a = answer as Partial<CcxtOrder> | undefined;
         if (a && (a.status === 'canceled' || a.status === 'expired'))
-          this.onOrder({ ...a, id: a.id ?? id, symbol: o.symbol, clientOrderId: undefined });
+          return this.onOrder({ ...a, id: a.id ?? id, symbol: o.symbol, clientOrderId: undefined });
+        // OKX acknowledges a cancel without its outcome: ask for the order, so a stream that missed it costs nothing.
+        const venueId = a?.id ?? o.venueId;
+        if (a && a.status === undefined && venueId && this.o.client.fetchOrder)
+          return (
+            this.o.client
+              .fetchOrder(venueId, o.symbol)
+              .then((now) => {
+                if (now.status === 'canceled' || now.status === 'expired')
+                  this.onOrder({ ...now, id: venueId, symbol: o.symbol, clientOrderId: undefined });
+              })
+              // Only a second opinion: the cancel itself went through, and the stream still has the final word.
+              .catch(() => undefined)
+          );
       })
       .catch((e: Error) =>
         this.o.onError?.(`cancel ${clientOrderId} on ${this.name} failed: ${e.message.split('\n')[0]}`),
@@ -194,6 +223,23 @@ export class CcxtExecution implements ExecutionVenue {
           await this.o.client.cancelAllOrders(symbol);
         } catch (e) {
           // Binance spot answers a cancel-all with nothing open as an unknown order: nothing was left to cancel.
+          if ((e as Error).constructor.name === 'OrderNotFound') continue;
+          failed.push(`${symbol}: ${(e as Error).message.split('\n')[0]}`);
+        }
+      }
+    } else if (
+      this.o.client.fetchOpenOrders &&
+      this.o.client.cancelOrders &&
+      this.o.client.has?.fetchOpenOrders &&
+      this.o.client.has?.cancelOrders
+    ) {
+      // No cancel-all on the venue (OKX swaps): ask what is open there, ours or not, and cancel it in one batch.
+      for (const symbol of symbols) {
+        try {
+          const ids = (await this.o.client.fetchOpenOrders(symbol)).map((o) => o.id);
+          if (ids.length > 0) await this.o.client.cancelOrders(ids, symbol);
+        } catch (e) {
+          // Every one of them was gone by the time the batch arrived (our own cancels above got there first).
           if ((e as Error).constructor.name === 'OrderNotFound') continue;
           failed.push(`${symbol}: ${(e as Error).message.split('\n')[0]}`);
         }
@@ -269,7 +315,11 @@ export class CcxtExecution implements ExecutionVenue {
               // ccxt hands back only the message that woke us; updates that came while we were away live
               // only in its cache, so read the newest entry per symbol from there (Binance lagged 0.894 vs 29.05).
               for (const p of [...news, ...cachedPositions(this.o.client.positions)])
-                this.positions.set(p.symbol, (p.side === 'short' ? -1 : 1) * (p.contracts ?? 0));
+                this.positions.set(
+                  p.symbol,
+                  (p.side === 'short' ? -1 : 1) *
+                    contractsToBase(p.contracts ?? 0, this.contractSize(p.symbol)),
+                );
             }),
           ]
         : []),
@@ -278,6 +328,11 @@ export class CcxtExecution implements ExecutionVenue {
 
   stop(): void {
     this.stopped = true;
+  }
+
+  /** Base units per contract of a market (1 where the venue counts base units). */
+  private contractSize(symbol: string): number {
+    return contractSizeOf(this.o.client.markets?.[symbol]);
   }
 
   /** Perps and futures hold positions; spot holds balances. Unknown markets count as contracts, as before. */
@@ -296,7 +351,7 @@ export class CcxtExecution implements ExecutionVenue {
     const id = this.ours(o);
     if (!id) return;
     const status = STATUS[o.status ?? 'open'] ?? 'open';
-    const filled = o.filled ?? 0;
+    const filled = contractsToBase(o.filled ?? 0, this.contractSize(o.symbol));
     this.update(id, status === 'open' && filled > 0 ? 'partially_filled' : status, filled);
   }
 
@@ -310,15 +365,17 @@ export class CcxtExecution implements ExecutionVenue {
     }
     this.seenTrades.add(key);
     const inst = this.instruments.get(t.symbol);
-    this.filledByFills.set(id, (this.filledByFills.get(id) ?? 0) + t.amount);
+    const qty = contractsToBase(t.amount, this.contractSize(t.symbol));
+    const fee = (this.o.streamedFeePaidNegative ? -1 : 1) * (t.fee?.cost ?? 0);
+    this.filledByFills.set(id, (this.filledByFills.get(id) ?? 0) + qty);
     this.listener?.onFill({
       ts: t.timestamp ?? this.now(),
       venue: this.name,
       symbol: t.symbol,
       side: t.side === 'sell' ? 'sell' : 'buy',
-      qty: fx(numberToDecimalString(t.amount)),
+      qty: fx(numberToDecimalString(qty)),
       price: fx(numberToDecimalString(t.price)),
-      fee: fx(numberToDecimalString(t.fee?.cost ?? 0)),
+      fee: fx(numberToDecimalString(fee === 0 ? 0 : fee)),
       feeCurrency: t.fee?.currency ?? inst?.quote ?? 'USD',
       liquidity: t.takerOrMaker === 'maker' ? 'maker' : 'taker',
       orderId: id,

@@ -3,6 +3,7 @@ import type { FeedListener, MarketFeed } from '../../source/core/market-feed.ts'
 import type { Instrument } from '../../source/core/instrument.ts';
 import type { Level } from '../../source/core/market-events.ts';
 import { numberToDecimalString } from '../../source/core/money.ts';
+import { contractSizeOf, contractsToBase } from './contract-size.ts';
 import { instrumentFromMarket, type CcxtMarket, type InstrumentQuirks } from './instruments.ts';
 
 /** The part of a ccxt pro exchange this feed uses. */
@@ -158,6 +159,7 @@ export class CcxtFeed implements MarketFeed {
     if (this.stopped) return;
     const seq = ob.nonce ?? (this.seq.get(symbol) ?? 0) + 1;
     this.seq.set(symbol, seq);
+    const contract = contractSizeOf(this.o.client.markets[symbol]);
     this.listener?.onMarket({
       kind: 'book',
       venue: this.o.venue,
@@ -165,8 +167,8 @@ export class CcxtFeed implements MarketFeed {
       ts: this.now(),
       seq,
       snapshot: true,
-      bids: levels(ob.bids, depth),
-      asks: levels(ob.asks, depth),
+      bids: levels(ob.bids, depth, contract),
+      asks: levels(ob.asks, depth, contract),
     });
   }
 
@@ -182,6 +184,7 @@ export class CcxtFeed implements MarketFeed {
       start = i >= 0 ? i + 1 : 0;
     }
     const ts = this.now();
+    const contract = contractSizeOf(this.o.client.markets[symbol]);
     for (let i = start; i < trades.length; i++) {
       const t = trades[i];
       this.listener?.onMarket({
@@ -190,7 +193,7 @@ export class CcxtFeed implements MarketFeed {
         symbol,
         ts,
         price: t.price,
-        size: t.amount,
+        size: contractsToBase(t.amount, contract),
         side: t.side === 'sell' ? 'sell' : 'buy',
       });
     }
@@ -208,18 +211,33 @@ export class CcxtFeed implements MarketFeed {
       symbol,
       ts: now,
       rate: numberToDecimalString(fr.fundingRate ?? 0),
-      nextFundingTs: fr.nextFundingTimestamp ?? fr.fundingTimestamp ?? Math.ceil(now / interval) * interval,
+      nextFundingTs: nextSettlement(fr, now) ?? Math.ceil(now / interval) * interval,
       markPrice: fr.markPrice ?? 0,
     });
     await sleep(this.o.fundingEveryMs ?? 10_000);
   }
 }
 
-function levels(side: number[][], depth: number): Level[] {
+/** The best `depth` levels, sizes in base units (venues that count contracts are converted). */
+function levels(side: number[][], depth: number, contractSize: number): Level[] {
   const n = Math.min(depth, side.length);
   const out: Level[] = new Array(n);
-  for (let i = 0; i < n; i++) out[i] = [side[i][0], side[i][1]];
+  for (let i = 0; i < n; i++) out[i] = [side[i][0], contractsToBase(side[i][1], contractSize)];
   return out;
+}
+
+/**
+ * The settlement the rate is for: the earliest time still to come. Binance's fundingTimestamp is the next funding;
+ * OKX's is too, and its nextFundingTimestamp is the one after that.
+ */
+function nextSettlement(
+  fr: { nextFundingTimestamp?: number; fundingTimestamp?: number },
+  now: number,
+): number | undefined {
+  const ahead = [fr.fundingTimestamp, fr.nextFundingTimestamp].filter(
+    (t): t is number => typeof t === 'number' && t > now,
+  );
+  return ahead.length > 0 ? Math.min(...ahead) : (fr.nextFundingTimestamp ?? fr.fundingTimestamp);
 }
 
 function tradeKey(t: { id?: string; timestamp?: number; price: number; amount: number }): string {

@@ -1,6 +1,7 @@
 // ccxt markets → our Instrument: precision, limits and default fees as the venue states them.
 import { decimalsOf, type Instrument } from '../../source/core/instrument.ts';
 import { numberToDecimalString } from '../../source/core/money.ts';
+import { contractSizeOf, contractsToBase } from './contract-size.ts';
 
 /** The subset of a ccxt market we read (ccxt's precisionMode is TICK_SIZE for the venues we use). */
 export interface CcxtMarket {
@@ -10,6 +11,8 @@ export interface CcxtMarket {
   settle?: string;
   /** Perpetuals and futures pay funding; spot does not. */
   contract?: boolean;
+  /** Base units per contract where the venue counts sizes in contracts (OKX swaps); 1 or absent elsewhere. */
+  contractSize?: number;
   maker?: number;
   taker?: number;
   precision: { price?: number; amount?: number };
@@ -30,7 +33,8 @@ export function instrumentFromMarket(
   quirks: InstrumentQuirks = {},
 ): Instrument {
   const tick = m.precision.price ?? 0.01;
-  const step = m.precision.amount ?? 0.001;
+  // Our sizes are base units: a venue's amount step in contracts is that many contracts' worth of base.
+  const step = contractsToBase(m.precision.amount ?? 0.001, contractSizeOf(m));
   return {
     venue,
     symbol: m.symbol,

@@ -77,7 +77,8 @@ export class OkxAccounts {
 
   private listeners(account: string, channel: string): OkxSocket[] {
     const out: OkxSocket[] = [];
-    for (const [sock, s] of this.sessions) if (s.account === account && s.channels.has(channel)) out.push(sock);
+    for (const [sock, s] of this.sessions)
+      if (s.account === account && s.channels.has(channel)) out.push(sock);
     return out;
   }
 
@@ -114,7 +115,9 @@ export class OkxAccounts {
       fillNotionalUsd: str(mul(fx(f.qty), fx(f.price))),
       execType: f.liquidity === 'maker' ? 'M' : 'T',
     });
-    this.push(this.listeners(account, 'orders'), { channel: 'orders', instType: 'ANY', uid: account }, [wire]);
+    this.push(this.listeners(account, 'orders'), { channel: 'orders', instType: 'ANY', uid: account }, [
+      wire,
+    ]);
     this.pushPositions(account, s);
     this.pushAccount(account);
   }
@@ -148,7 +151,11 @@ export class OkxAccounts {
   // ——— REST ———
 
   /** POST /api/v5/trade/batch-orders (an array) or /trade/order (one): each order's own sCode. */
-  placeOrders(account: string, body: unknown, batch: boolean): { code: string; msg: string; data: unknown[] } {
+  placeOrders(
+    account: string,
+    body: unknown,
+    batch: boolean,
+  ): { code: string; msg: string; data: unknown[] } {
     const list = batch ? body : [body];
     if (!Array.isArray(list) || list.length === 0 || list.some((o) => typeof o !== 'object' || o === null))
       throw new OkxError(400, '50002', 'JSON syntax error');
@@ -159,9 +166,19 @@ export class OkxAccounts {
     return { code, msg: code === '0' ? '' : 'All operations failed', data };
   }
 
-  private placeOne(account: string, o: Json): { clOrdId: string; ordId: string; sCode: string; sMsg: string } {
+  private placeOne(
+    account: string,
+    o: Json,
+  ): { clOrdId: string; ordId: string; sCode: string; sMsg: string } {
     const clOrdId = typeof o.clOrdId === 'string' ? o.clOrdId : '';
-    const fail = (sCode: string, sMsg: string) => ({ clOrdId, ordId: '', tag: '', ts: String(Date.now()), sCode, sMsg });
+    const fail = (sCode: string, sMsg: string) => ({
+      clOrdId,
+      ordId: '',
+      tag: '',
+      ts: String(Date.now()),
+      sCode,
+      sMsg,
+    });
     const s = this.market.byInstId(typeof o.instId === 'string' ? o.instId : undefined);
     if (!s) return fail('51001', "Instrument ID doesn't exist.");
     if (clOrdId !== '' && !CLIENT_ID.test(clOrdId)) return fail('51000', 'Parameter clOrdId error');
@@ -187,8 +204,7 @@ export class OkxAccounts {
       if (!t) return fail('51000', 'Parameter ordType error');
       tif = t;
     }
-    if (this.faults.takeReject())
-      return fail('51008', 'Order failed. Insufficient USDT margin in account');
+    if (this.faults.takeReject()) return fail('51008', 'Order failed. Insufficient USDT margin in account');
     try {
       const placed = this.market.exchange.placeOrder(OKX_VENUE, account, {
         symbol: s.inst.symbol,
@@ -199,7 +215,14 @@ export class OkxAccounts {
         clientOrderId: clOrdId || undefined,
         reduceOnly: o.reduceOnly === true || o.reduceOnly === 'true',
       });
-      return { clOrdId, ordId: String(placed.orderId), tag: '', ts: String(Date.now()), sCode: '0', sMsg: 'Order placed' } as ReturnType<OkxAccounts['placeOne']>;
+      return {
+        clOrdId,
+        ordId: String(placed.orderId),
+        tag: '',
+        ts: String(Date.now()),
+        sCode: '0',
+        sMsg: 'Order placed',
+      } as ReturnType<OkxAccounts['placeOne']>;
     } catch (e) {
       if (!(e instanceof OrderRejected)) throw e;
       if (/duplicate client order id/.test(e.message)) return fail('51016', 'Duplicated clOrdId');
@@ -208,22 +231,45 @@ export class OkxAccounts {
   }
 
   /** POST /api/v5/trade/cancel-order (one) or /cancel-batch-orders (an array), by ordId or clOrdId. */
-  cancelOrders(account: string, body: unknown, batch: boolean): { code: string; msg: string; data: unknown[] } {
+  cancelOrders(
+    account: string,
+    body: unknown,
+    batch: boolean,
+  ): { code: string; msg: string; data: unknown[] } {
     const list = batch ? body : [body];
     if (!Array.isArray(list) || list.length === 0) throw new OkxError(400, '50002', 'JSON syntax error');
     const data = (list as Json[]).map((c) => {
       const clOrdId = typeof c.clOrdId === 'string' ? c.clOrdId : '';
       const ordId = typeof c.ordId === 'string' ? c.ordId : '';
-      const answer = (sCode: string, sMsg: string, id = ordId) => ({ clOrdId, ordId: id, ts: String(Date.now()), sCode, sMsg });
+      const answer = (sCode: string, sMsg: string, id = ordId) => ({
+        clOrdId,
+        ordId: id,
+        ts: String(Date.now()),
+        sCode,
+        sMsg,
+      });
       const s = this.market.byInstId(typeof c.instId === 'string' ? c.instId : undefined);
       if (!s) return answer('51001', "Instrument ID doesn't exist.");
       if (!clOrdId && !ordId) return answer('51003', 'Either client order ID or order ID is required.');
       const id = clOrdId ? { clientOrderId: clOrdId } : { orderId: Number(ordId) };
       const before = this.market.exchange.order(OKX_VENUE, account, id);
       if (!before || before.symbol !== s.inst.symbol)
-        return answer('51400', 'Order cancellation failed as the order has been filled, canceled or does not exist.');
-      if (before.status === 'cancelled') return answer('51401', 'Order cancellation failed as the order is already canceled.', String(before.orderId));
-      if (before.status === 'filled') return answer('51402', 'Order cancellation failed as the order is already completed.', String(before.orderId));
+        return answer(
+          '51400',
+          'Order cancellation failed as the order has been filled, canceled or does not exist.',
+        );
+      if (before.status === 'cancelled')
+        return answer(
+          '51401',
+          'Order cancellation failed as the order is already canceled.',
+          String(before.orderId),
+        );
+      if (before.status === 'filled')
+        return answer(
+          '51402',
+          'Order cancellation failed as the order is already completed.',
+          String(before.orderId),
+        );
       this.market.exchange.cancelOrder(OKX_VENUE, account, id);
       return answer('0', '', String(before.orderId));
     });

@@ -136,7 +136,11 @@ export class OkxMarket {
     const f = this.exchange.fundingOf(OKX_SOURCE_VENUE, s.inst.symbol);
     const interval = s.inst.fundingIntervalHours * 3_600_000;
     const fundingTime = f?.nextFundingTs ?? Math.ceil(Date.now() / interval) * interval;
-    const rate = f ? Number(f.rate).toFixed(16).replace(/\.?0+$/, '') || '0' : '0';
+    const rate = f
+      ? Number(f.rate)
+          .toFixed(16)
+          .replace(/\.?0+$/, '') || '0'
+      : '0';
     return {
       instType: 'SWAP',
       instId: s.instId,

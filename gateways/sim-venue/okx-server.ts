@@ -136,7 +136,8 @@ export async function startOkxServer(
   });
   faults.on('malformed', () => {
     // Book subscribers get a book frame cut short (OkxBooks); everyone else a cut-off frame of its own.
-    for (const s of sockets) if (!books.has(s)) s.send('{"arg":{"channel":"orders","instType":"ANY"},"data":[{"instId":');
+    for (const s of sockets)
+      if (!books.has(s)) s.send('{"arg":{"channel":"orders","instType":"ANY"},"data":[{"instId":');
   });
 
   server.on('upgrade', (req, socket, head) => {
@@ -168,7 +169,14 @@ export async function startOkxServer(
     try {
       msg = JSON.parse(text) as typeof msg;
     } catch {
-      return sock.send(JSON.stringify({ event: 'error', code: '60012', msg: `Invalid request: ${text.slice(0, 100)}`, connId: connId(sock) }));
+      return sock.send(
+        JSON.stringify({
+          event: 'error',
+          code: '60012',
+          msg: `Invalid request: ${text.slice(0, 100)}`,
+          connId: connId(sock),
+        }),
+      );
     }
     const error = (code: string, message: string) =>
       sock.send(JSON.stringify({ event: 'error', code, msg: message, connId: connId(sock) }));
@@ -194,7 +202,11 @@ export async function startOkxServer(
         }
         if (kind === 'public') {
           if ((channel !== 'books' && channel !== 'trades') || !s)
-            throw new OkxError(200, '60018', `Wrong URL or channel:${channel},instId:${String(arg?.instId)} doesn't exist.`);
+            throw new OkxError(
+              200,
+              '60018',
+              `Wrong URL or channel:${channel},instId:${String(arg?.instId)} doesn't exist.`,
+            );
           sock.send(JSON.stringify({ event: 'subscribe', arg, connId: connId(sock) }));
           if (channel === 'books') books.subscribe(sock, s);
           else {
@@ -260,7 +272,10 @@ function tradeJson(market: OkxMarket, instId: string, t: TradeEvent, id: number)
 }
 
 function okxRoutes(market: OkxMarket, accounts: OkxAccounts): Map<string, Route> {
-  const pub = (run: (p: URLSearchParams) => unknown[]): Route => ({ private: false, run: (c) => run(c.params) });
+  const pub = (run: (p: URLSearchParams) => unknown[]): Route => ({
+    private: false,
+    run: (c) => run(c.params),
+  });
   const priv = (run: Handler, extra: Partial<Route> = {}): Route => ({ private: true, run, ...extra });
   const symbolOf = (p: URLSearchParams) => {
     const s = market.byInstId(p.get('instId'));
@@ -272,17 +287,44 @@ function okxRoutes(market: OkxMarket, accounts: OkxAccounts): Map<string, Route>
     ['GET /api/v5/system/status', pub(() => [])],
     ['GET /api/v5/public/instruments', pub((p) => market.instruments(p.get('instType')))],
     ['GET /api/v5/public/funding-rate', pub((p) => [market.fundingRate(symbolOf(p))])],
-    ['GET /api/v5/market/books', pub((p) => [market.books(symbolOf(p), Math.min(400, Number(p.get('sz') ?? 1) || 1))])],
+    [
+      'GET /api/v5/market/books',
+      pub((p) => [market.books(symbolOf(p), Math.min(400, Number(p.get('sz') ?? 1) || 1))]),
+    ],
     // With keys set, ccxt's loadMarkets asks for the currencies (chains, deposit rules); the swaps need none.
     ['GET /api/v5/asset/currencies', priv(() => [])],
-    ['GET /api/v5/account/config', priv((c) => [{ uid: c.account, acctLv: '2', posMode: 'net_mode', autoLoan: false, greeksType: 'PA', level: 'Lv1', levelTmp: '', ctIsoMode: 'automatic', mgnIsoMode: 'automatic' }])],
+    [
+      'GET /api/v5/account/config',
+      priv((c) => [
+        {
+          uid: c.account,
+          acctLv: '2',
+          posMode: 'net_mode',
+          autoLoan: false,
+          greeksType: 'PA',
+          level: 'Lv1',
+          levelTmp: '',
+          ctIsoMode: 'automatic',
+          mgnIsoMode: 'automatic',
+        },
+      ]),
+    ],
     ['GET /api/v5/account/trade-fee', priv((c) => accounts.tradeFee(c.params))],
     ['GET /api/v5/account/balance', priv((c) => accounts.balance(c.account))],
     ['GET /api/v5/account/positions', priv((c) => accounts.positions(c.account, c.params))],
     ['POST /api/v5/trade/order', priv((c) => accounts.placeOrders(c.account, c.body, false), { raw: true })],
-    ['POST /api/v5/trade/batch-orders', priv((c) => accounts.placeOrders(c.account, c.body, true), { raw: true })],
-    ['POST /api/v5/trade/cancel-order', priv((c) => accounts.cancelOrders(c.account, c.body, false), { raw: true, cancel: true })],
-    ['POST /api/v5/trade/cancel-batch-orders', priv((c) => accounts.cancelOrders(c.account, c.body, true), { raw: true, cancel: true })],
+    [
+      'POST /api/v5/trade/batch-orders',
+      priv((c) => accounts.placeOrders(c.account, c.body, true), { raw: true }),
+    ],
+    [
+      'POST /api/v5/trade/cancel-order',
+      priv((c) => accounts.cancelOrders(c.account, c.body, false), { raw: true, cancel: true }),
+    ],
+    [
+      'POST /api/v5/trade/cancel-batch-orders',
+      priv((c) => accounts.cancelOrders(c.account, c.body, true), { raw: true, cancel: true }),
+    ],
     ['GET /api/v5/trade/orders-pending', priv((c) => accounts.pending(c.account, c.params))],
     ['GET /api/v5/trade/order', priv((c) => accounts.order(c.account, c.params))],
     ['GET /api/v5/trade/fills', priv((c) => accounts.fills(c.account, c.params))],
