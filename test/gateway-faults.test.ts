@@ -4,7 +4,7 @@ import type { BookEvent, MarketEvent } from '../source/core/market-events.ts';
 import type { MarketFeed, VenueHealthChange } from '../source/core/market-feed.ts';
 import { roundAmount, roundPrice } from '../source/core/instrument.ts';
 import type { OrderUpdate } from '../source/core/trading.ts';
-import { createVenueFeed } from '../gateways/venues.ts';
+import { createVenueFeed, venueExecutionQuirks } from '../gateways/venues.ts';
 import { createCcxtClient } from '../gateways/ccxt/client.ts';
 import { CcxtExecution, type CcxtTradingClient } from '../gateways/ccxt/ccxt-execution.ts';
 import { LOOPBACK_VENUES, startLoopback, type Loopback } from '../gateways/sim-venue/loopback.ts';
@@ -40,6 +40,7 @@ describe.each([
   ['binance', 'ETH/USDT:USDT'],
   ['hyperliquid', 'ETH/USDC:USDC'],
   ['binance-spot', 'ETH/USDT'],
+  ['okx', 'ETH/USDT:USDT'],
 ])('faults on %s', (name, symbol) => {
   let venue: LoopbackVenue;
   let feed: MarketFeed;
@@ -91,10 +92,10 @@ describe.each([
     const from = health.length;
     const mark = events.length;
     venue.faults.apply({ skipSequence: true });
-    // Binance diffs are chained (pu on USDⓈ-M, U = previous u + 1 on spot): a gap forces a resync.
+    // Binance diffs are chained (pu on USDⓈ-M, U = previous u + 1 on spot), OKX's by prevSeqId: a gap forces a resync.
     if (name !== 'hyperliquid') {
       await expectAlertAndRecovery(from, mark);
-      expect(health.slice(from).some((h) => /Checksum|gap|sequence/i.test(h.message))).toBe(true);
+      expect(health.slice(from).some((h) => /Checksum|gap|sequence|nonce/i.test(h.message))).toBe(true);
     } else {
       // Hyperliquid sends whole snapshots: a held-back push costs one update, and the next is whole again.
       await until('fresh books', () => events.slice(mark).filter((e) => e.kind === 'book').length >= 3);
@@ -123,9 +124,9 @@ describe.each([
   });
 });
 
-describe('orders under faults (binance)', () => {
+describe.each(['binance', 'okx'])('orders under faults (%s)', (name) => {
   it('a rate-limited order is reported rejected once, never lost or placed twice', async () => {
-    const venue = loopback.venues.find((v) => v.name === 'binance')!;
+    const venue = loopback.venues.find((v) => v.name === name)!;
     const symbol = 'ETH/USDT:USDT';
     const client = (await createCcxtClient({
       ccxt: venue.ccxt,
@@ -138,17 +139,22 @@ describe('orders under faults (binance)', () => {
       markets: Record<string, unknown>;
     };
     const feed = await createVenueFeed(
-      { venue: 'binance', ccxt: venue.ccxt, urls: venue.config.urls, options: venue.config.options },
+      { venue: name, ccxt: venue.ccxt, urls: venue.config.urls, options: venue.config.options },
       [symbol],
     );
     await feed.start({ onMarket: () => undefined, onHealth: () => undefined });
     const inst = feed.instruments[0];
-    const exec = new CcxtExecution({ venue: 'binance', client, instruments: feed.instruments });
+    const exec = new CcxtExecution({
+      venue: name,
+      client,
+      instruments: feed.instruments,
+      ...venueExecutionQuirks(venue.ccxt),
+    });
     const updates: OrderUpdate[] = [];
     exec.setListener({ onOrderUpdate: (u) => updates.push(u), onFill: () => undefined });
     await exec.connect();
     try {
-      const book = loopback.exchange.book('binance', symbol);
+      const book = loopback.exchange.book(name, symbol);
       const price = roundPrice(inst, book.bestBid * 0.97, 'down');
       // Enough 429s that other traffic (funding polls) cannot use them all up before the order arrives.
       venue.faults.apply({ rateLimit: 50 });
@@ -156,7 +162,7 @@ describe('orders under faults (binance)', () => {
         {
           clientOrderId: 'limited-1',
           strategy: 's',
-          venue: 'binance',
+          venue: name,
           symbol,
           side: 'buy',
           qty: roundAmount(inst, 100 / price),
@@ -176,7 +182,8 @@ describe('orders under faults (binance)', () => {
       expect(answer[0]).toMatchObject({ status: 'rejected' });
       expect(answer[0].reason).toMatch(/DDoSProtection|RateLimit|429/);
       const open = await client.fetchOpenOrders(symbol);
-      expect(open.filter((o) => o.clientOrderId === 'limited-1')).toEqual([]);
+      const sent = venueExecutionQuirks(venue.ccxt).venueClientId?.('limited-1') ?? 'limited-1';
+      expect(open.filter((o) => o.clientOrderId === sent)).toEqual([]);
     } finally {
       await client.close();
       await feed.stop();

@@ -23,6 +23,7 @@ describe('tradedesk sim-venue', () => {
         ['binance', 'binanceusdm'],
         ['hyperliquid', 'hyperliquid'],
         ['binance-spot', 'binance'],
+        ['okx', 'okx'],
       ]);
       for (const v of venues) {
         const Cls = (
@@ -42,7 +43,9 @@ describe('tradedesk sim-venue', () => {
         await client.loadHttpProxyAgent();
         try {
           await client.loadMarkets();
-          const symbol = { binance: 'BTC/USDT:USDT', hyperliquid: 'BTC/USDC:USDC' }[v.name] ?? 'BTC/USDT';
+          const symbol =
+            { binance: 'BTC/USDT:USDT', hyperliquid: 'BTC/USDC:USDC', okx: 'BTC/USDT:USDT' }[v.name] ??
+            'BTC/USDT';
           const book = await client.watchOrderBook(symbol);
           expect(book.bids.length).toBeGreaterThanOrEqual(20);
           expect(book.bids[0][0]).toBeLessThan(book.asks[0][0]);

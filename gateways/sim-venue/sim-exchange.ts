@@ -99,8 +99,8 @@ export class SimExchange {
   private readonly startBalance: string;
   /** Per venue: the fee tier accounts trade at, when the venue gives accounts better rates than the market's default. */
   private readonly accountFees = new Map<string, { maker: string; taker: string }>();
-  /** Books mirrored onto another venue: source venue|symbol → the mirror's instrument. */
-  private readonly mirrors = new Map<string, Instrument>();
+  /** Books mirrored onto other venues: source venue|symbol → each mirror's instrument (spot and OKX both mirror Binance). */
+  private readonly mirrors = new Map<string, Instrument[]>();
 
   constructor(opts: SimExchangeOptions) {
     this.speed = opts.speed ?? 1;
@@ -165,8 +165,8 @@ export class SimExchange {
     }
     for (const l of this.listeners) l(ev);
     if (this.mirrors.size === 0 || ev.kind === 'fundingRate') return;
-    const mirror = this.mirrors.get(key(ev.venue, ev.symbol));
-    if (mirror) this.apply({ ...ev, venue: mirror.venue, symbol: mirror.symbol });
+    for (const mirror of this.mirrors.get(key(ev.venue, ev.symbol)) ?? [])
+      this.apply({ ...ev, venue: mirror.venue, symbol: mirror.symbol });
   }
 
   /**
@@ -178,7 +178,10 @@ export class SimExchange {
       const inst = { ...terms(source), venue };
       this.instruments.push(inst);
       this.books.set(key(venue, inst.symbol), new OrderBook(venue, inst.symbol));
-      this.mirrors.set(key(from, source.symbol), inst);
+      this.mirrors.set(key(from, source.symbol), [
+        ...(this.mirrors.get(key(from, source.symbol)) ?? []),
+        inst,
+      ]);
     }
   }
 
