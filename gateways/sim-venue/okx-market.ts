@@ -12,7 +12,6 @@ export const OKX_SOURCE_VENUE = 'binance';
 const CONTRACT_VALUE: Readonly<Record<string, string>> = { BTC: '0.01', ETH: '0.1', SOL: '1' };
 /** lotSz and minSz of the USDT swaps, in contracts. */
 const LOT_SIZE = '0.01';
-const LOT_DECIMALS = 2;
 /** OKX's base-tier swap fees, the market default ccxt also assumes. */
 const OKX_DEFAULT_FEES = { maker: '0.0002', taker: '0.0005' } as const;
 const LIST_TIME = 1611916828000;

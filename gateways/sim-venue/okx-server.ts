@@ -3,7 +3,7 @@
 // (REST) and `ccxt.pro.okx` trade on it.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer } from 'ws';
 import { Faults, faultsEndpoint, type LoopbackVenue } from './faults.ts';
 import type { TradeEvent } from '../../source/core/market-events.ts';
 import type { SimExchange } from './sim-exchange.ts';

@@ -15,7 +15,9 @@ export async function runSimVenueCommand({ profile, flags }: CommonOptions): Pro
     speed: sim.speed,
     updatesPerSecond: sim.updatesPerSecond,
     assets: sim.assets,
-    ports: port ? { binance: port, hyperliquid: port + 1, 'binance-spot': port + 2, okx: port + 3 } : undefined,
+    ports: port
+      ? { binance: port, hyperliquid: port + 1, 'binance-spot': port + 2, okx: port + 3 }
+      : undefined,
     venues: LOOPBACK_VENUES,
   });
   process.stdout.write(describeLoopback(loopback.venues) + '\n');
