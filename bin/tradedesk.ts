@@ -22,6 +22,12 @@ const flags = {
   out: { type: 'string' },
   data: { type: 'string' },
   quick: { type: 'boolean', default: false },
+  dryRun: { type: 'boolean', default: false },
+  venues: { type: 'string' },
+  symbols: { type: 'string' },
+  retainMb: { type: 'number' },
+  speed: { type: 'string' },
+  record: { type: 'string' },
 } as const;
 
 const cli = meow(
@@ -54,9 +60,15 @@ const cli = meow(
     --yes                ctl: answer a confirmation (rearm, promote)
     --model KIND         train: logistic or gbdt (default logistic)
     --horizon D          train: label horizon, e.g. 5s, 500ms (default 5s)
-    --out FILE           train: also copy the artifact here (never overwrites)
-    --data DIR           train: recorded market data (needs the recording reader)
+    --out FILE|DIR       train: also copy the artifact here (never overwrites); record: where segments go
+    --data DIR           replay, train: a recording instead of the simulated market
     --quick              bench: smaller counts (CI)
+    --record DIR         headless/console: also record every engine input, for an exact replay
+    --speed max|1x|10x   replay: pace (default max)
+    --venues A,B         record: venues (default: the profile's)
+    --symbols S,T        record: symbols (default: the profile's strategies' legs)
+    --retain-mb N        record: delete the oldest segments beyond N MB
+    --dry-run            migrate: print what would change, write nothing
 `,
   {
     importMeta: import.meta,
@@ -73,4 +85,7 @@ if (unknown.length > 0) {
   process.exitCode = 2;
 } else {
   process.exitCode = await main(cli.input, cli.flags);
+  // A finished command ends the process: ccxt keeps timers after close() (Binance's 20-minute listen-key
+  // keep-alive) that would otherwise hold it open. Output to pipes, files and terminals is synchronous here.
+  process.exit();
 }

@@ -1,15 +1,38 @@
-// The append-only journal: one NDJSON line per fill, funding payment, order and state change, hash-chained.
+// The append-only journal: one NDJSON line per fill, funding payment, order and state change, hash-chained
+// across size- and day-rotated segments (closed ones gzip-compressed); a torn tail is set aside, never merged.
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  fsyncSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  writeSync,
+} from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import {
+  allSegments,
+  closedSegments,
+  finishInterruptedSeal,
+  readSegmentText,
+  sealActiveSegment,
+  utcDay,
+  type RotationOptions,
+} from './segments.ts';
 
 export const GENESIS = '0'.repeat(64);
 
 export type JournalRecord = Record<string, unknown>;
 
 export interface JournalLine {
-  /** 1-based line number in the file. */
+  /** 1-based line number in its segment file. */
   line: number;
+  /** The segment file the line is in (the active journal file or a closed .gz segment). */
+  file: string;
   text: string;
   record: JournalRecord & { seq: number; prev: string; type?: string };
 }
@@ -28,58 +51,194 @@ export class JournalError extends Error {
   }
 }
 
-/** Read and verify a journal: every line parses, seq runs 1,2,3… and each prev is the hash of the line before. */
+/** Every line of every segment, in order, as text; for readers that verify the chain themselves. */
+export function readJournalText(file: string): string {
+  return allSegments(file)
+    .map((f) => readSegmentText(f))
+    .join('');
+}
+
+/** Read and verify a journal (all its segments, `file` being the active one): every line parses, seq runs
+ * 1,2,3… and each prev is the hash of the line before, across segment boundaries. */
 export function readJournal(file: string): JournalLine[] {
-  if (!existsSync(file)) return [];
-  const content = readFileSync(file, 'utf8');
-  const texts = content.split('\n');
-  if (texts[texts.length - 1] === '') texts.pop();
-  else if (texts.length > 0)
-    throw new JournalError(file, texts.length, 'last line is torn (no newline): the process died mid-write');
   const out: JournalLine[] = [];
   let prev = GENESIS;
-  for (let i = 0; i < texts.length; i++) {
-    const text = texts[i];
-    let record: JournalLine['record'];
-    try {
-      record = JSON.parse(text);
-    } catch {
-      throw new JournalError(file, i + 1, 'not valid JSON');
-    }
-    if (record.seq !== i + 1)
-      throw new JournalError(file, i + 1, `seq ${String(record.seq)} where ${i + 1} was expected`);
-    if (record.prev !== prev)
+  let seq = 0;
+  for (const segment of allSegments(file)) {
+    const texts = readSegmentText(segment).split('\n');
+    if (texts[texts.length - 1] === '') texts.pop();
+    else if (texts.length > 0)
       throw new JournalError(
-        file,
-        i + 1,
-        'prev does not match the hash of the line before (edited or missing line)',
+        segment,
+        texts.length,
+        'last line is torn (no newline): the process died mid-write',
       );
-    prev = hashLine(text);
-    out.push({ line: i + 1, text, record });
+    for (let i = 0; i < texts.length; i++) {
+      const text = texts[i];
+      let record: JournalLine['record'];
+      try {
+        record = JSON.parse(text);
+      } catch {
+        throw new JournalError(segment, i + 1, 'not valid JSON');
+      }
+      seq += 1;
+      if (record.seq !== seq)
+        throw new JournalError(segment, i + 1, `seq ${String(record.seq)} where ${seq} was expected`);
+      if (record.prev !== prev)
+        throw new JournalError(
+          segment,
+          i + 1,
+          'prev does not match the hash of the line before (edited or missing line)',
+        );
+      prev = hashLine(text);
+      out.push({ line: i + 1, file: segment, text, record });
+    }
   }
   return out;
 }
 
-export interface JournalOptions {
-  /** fsync after every append (durable fills) or leave it to the OS. */
-  fsync: 'every' | 'none';
+/** 'every-fill': fsync after each fill (the live default); 'every-line': after each line; 'none': the OS decides.
+ * 'every' is the older name of 'every-line'. */
+export type FsyncPolicy = 'every-fill' | 'every-line' | 'none' | 'every';
+
+export interface JournalOptions extends Partial<RotationOptions> {
+  fsync: FsyncPolicy;
+}
+
+export const DEFAULT_SEGMENT_BYTES = 64 * 1024 * 1024;
+
+/** A torn tail found on open and moved aside. */
+export interface SetAside {
+  /** The journal file whose tail it was. */
+  journal: string;
+  /** The line number it had there. */
+  line: number;
+  /** Where its bytes are now. */
+  file: string;
+  bytes: number;
+}
+
+/** Side files that hold torn tails set aside from `file`'s journal, oldest first. */
+export function setAsideFiles(file: string): string[] {
+  const dir = dirname(file);
+  if (!existsSync(dir)) return [];
+  const prefix = `${basename(file).replace(/\.ndjson$/, '')}.torn-`;
+  return readdirSync(dir)
+    .filter((f) => f.startsWith(prefix) && f.endsWith('.ndjson'))
+    .sort()
+    .map((f) => join(dir, f));
+}
+
+function writeDurably(file: string, content: Buffer): void {
+  const fd = openSync(file, 'wx');
+  try {
+    writeSync(fd, content);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Move a torn last line (no newline, or not JSON) into a side file and cut it off the active segment. */
+function setAsideTornTail(file: string): SetAside | null {
+  if (!existsSync(file)) return null;
+  const bytes = readFileSync(file);
+  if (bytes.length === 0) return null;
+  const endsClean = bytes[bytes.length - 1] === 0x0a;
+  const body = endsClean ? bytes.subarray(0, bytes.length - 1) : bytes;
+  const cut = body.lastIndexOf(0x0a) + 1;
+  const lastLine = body.subarray(cut).toString('utf8');
+  if (endsClean) {
+    try {
+      JSON.parse(lastLine);
+      return null;
+    } catch {
+      // Unparsable even with its newline: torn all the same.
+    }
+  }
+  const line = bytes.subarray(0, cut).reduce((n, b) => (b === 0x0a ? n + 1 : n), 0) + 1;
+  const stamp = new Date()
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
+  const stemName = basename(file).replace(/\.ndjson$/, '');
+  let side = join(dirname(file), `${stemName}.torn-${stamp}.ndjson`);
+  for (let n = 2; existsSync(side); n++) side = join(dirname(file), `${stemName}.torn-${stamp}-${n}.ndjson`);
+  // The side file is durable before the journal is cut: the bytes exist somewhere at every moment.
+  writeDurably(side, bytes.subarray(cut));
+  const fd = openSync(file, 'r+');
+  try {
+    ftruncateSync(fd, cut);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  return { journal: file, line, file: side, bytes: bytes.length - cut };
+}
+
+/** The last line of the journal (active segment, else the newest closed one). */
+function lastLineOf(file: string): string | null {
+  for (const segment of [file, ...closedSegments(file).reverse()]) {
+    if (!existsSync(segment)) continue;
+    const text = readSegmentText(segment);
+    if (text.length === 0) continue;
+    const body = text.endsWith('\n') ? text.slice(0, -1) : text;
+    return body.slice(body.lastIndexOf('\n') + 1);
+  }
+  return null;
 }
 
 export class Journal {
   private fd: number;
   private seq: number;
   private prev: string;
+  private activeBytes: number;
+  /** UTC day of the active segment's first line; null while it is empty. */
+  private activeDay: number | null = null;
+  private readonly fsyncFills: boolean;
+  private readonly fsyncLines: boolean;
+  private readonly segmentBytes: number;
+  private readonly rotateDaily: boolean;
+  /** The fsync policy in force. */
+  readonly fsync: FsyncPolicy;
+  /** What opening found torn and set aside (at most one tail per open); the engine alerts on it. */
+  readonly setAside: SetAside[] = [];
 
+  /** `file` is the active segment; closed segments sit beside it. */
   constructor(
     readonly file: string,
-    private readonly options: JournalOptions = { fsync: 'none' },
+    options: JournalOptions = { fsync: 'none' },
   ) {
+    this.fsync = options.fsync;
+    this.fsyncLines = options.fsync === 'every-line' || options.fsync === 'every';
+    this.fsyncFills = this.fsyncLines || options.fsync === 'every-fill';
+    this.segmentBytes = options.segmentBytes ?? DEFAULT_SEGMENT_BYTES;
+    this.rotateDaily = options.rotateDaily ?? false;
     mkdirSync(dirname(file), { recursive: true });
-    const existing = readJournal(file);
-    const last = existing[existing.length - 1];
-    this.seq = last ? last.record.seq : 0;
-    this.prev = last ? hashLine(last.text) : GENESIS;
+    finishInterruptedSeal(file);
+    const torn = setAsideTornTail(file);
+    if (torn) this.setAside.push(torn);
+    const last = lastLineOf(file);
+    if (last !== null) {
+      let record: { seq?: unknown };
+      try {
+        record = JSON.parse(last);
+      } catch {
+        throw new JournalError(file, 0, 'the last line of the newest closed segment is not valid JSON');
+      }
+      this.seq = Number(record.seq);
+      this.prev = hashLine(last);
+    } else {
+      this.seq = 0;
+      this.prev = GENESIS;
+    }
     this.fd = openSync(file, 'a');
+    this.activeBytes = fstatSync(this.fd).size;
+    if (this.activeBytes > 0) {
+      const first = readFileSync(file, 'utf8').split('\n', 1)[0];
+      const ts = (JSON.parse(first) as { ts?: unknown }).ts;
+      if (typeof ts === 'number') this.activeDay = utcDay(ts);
+    }
   }
 
   get lastSeq(): number {
@@ -90,11 +249,32 @@ export class Journal {
   append(record: JournalRecord): number {
     const seq = this.seq + 1;
     const text = JSON.stringify({ seq, ...record, prev: this.prev });
-    writeSync(this.fd, text + '\n');
-    if (this.options.fsync === 'every') fsyncSync(this.fd);
+    const line = text + '\n';
+    const length = Buffer.byteLength(line);
+    const day = typeof record.ts === 'number' ? utcDay(record.ts) : this.activeDay;
+    if (
+      this.activeBytes > 0 &&
+      (this.activeBytes + length > this.segmentBytes ||
+        (this.rotateDaily && day !== null && this.activeDay !== null && day > this.activeDay))
+    )
+      this.rotate();
+    writeSync(this.fd, line);
+    if (this.fsyncLines || (this.fsyncFills && (record.type ?? 'fill') === 'fill')) fsyncSync(this.fd);
+    if (this.activeBytes === 0) this.activeDay = day;
+    this.activeBytes += length;
     this.seq = seq;
     this.prev = hashLine(text);
     return seq;
+  }
+
+  /** Close the active segment into a compressed one and start a new, empty active segment. */
+  private rotate(): void {
+    fsyncSync(this.fd);
+    closeSync(this.fd);
+    sealActiveSegment(this.file);
+    this.fd = openSync(this.file, 'a');
+    this.activeBytes = 0;
+    this.activeDay = null;
   }
 
   flush(): void {

@@ -6,16 +6,28 @@ import { readJournal } from '../state/journal.ts';
 import { runCli } from './run-cli.ts';
 
 const temp = () => mkdtempSync(join(tmpdir(), 'td-cli-'));
+// PRODUCT.md's keys and the ones added since (README: "Report keys").
 const REPORT_KEYS = [
   'netPnl',
   'grossPnl',
+  'realizedPnl',
+  'unrealizedPnl',
   'fees',
   'funding',
   'trades',
+  'roundTrips',
   'volume',
+  'winRate',
+  'profitFactor',
+  'expectancy',
+  'avgEdgeBps',
   'maxDrawdown',
+  'maxDrawdownPct',
+  'maxDrawdownAt',
   'sharpe',
+  'sortino',
   'breakEvenFeeBps',
+  'slippageBps',
 ];
 
 describe('tradedesk replay', () => {
@@ -32,7 +44,10 @@ describe('tradedesk replay', () => {
     const ja = readFileSync(join(a, 'replay', 'journal.ndjson'), 'utf8');
     expect(ja).toBe(readFileSync(join(b, 'replay', 'journal.ndjson'), 'utf8'));
     const report = JSON.parse(ra.stdout);
-    expect(Object.keys(report.total).sort()).toEqual([...REPORT_KEYS].sort());
+    expect(Object.keys(report.total).sort()).toEqual(
+      [...REPORT_KEYS, 'startEquity', 'equity', 'drawdown'].sort(),
+    );
+    expect(Object.keys(report.strategies['arb-btc']).sort()).toEqual([...REPORT_KEYS].sort());
     expect(Object.keys(report.strategies).sort()).toEqual(['arb-btc', 'arb-eth', 'arb-sol']);
     expect(report.total.trades).toBeGreaterThan(0);
     // The journal is a valid chain and its fills add up to the report's count.

@@ -59,6 +59,6 @@ describe('console in tmux', () => {
     while (!existsSync(exitFile) && Date.now() < deadline) await sleep(200);
     expect(readFileSync(exitFile, 'utf8').trim()).toBe('0');
     // HALTED was persisted for the next start.
-    expect(JSON.parse(readFileSync(join(dir, 'paper', 'state.json'), 'utf8')).halted).toBe(true);
+    expect(JSON.parse(readFileSync(join(dir, 'paper', 'state.json'), 'utf8')).kill.halted).toBe(true);
   });
 });

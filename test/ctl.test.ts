@@ -74,7 +74,7 @@ describe('tradedesk ctl', () => {
     expect(JSON.parse(resume.stdout)).toEqual({ ok: false, message: 'arb-btc is HALTED: re-arm first' });
 
     expect(await engine.stop()).toBe(0);
-    expect(JSON.parse(readFileSync(join(dir, 'paper', 'state.json'), 'utf8')).halted).toBe(true);
+    expect(JSON.parse(readFileSync(join(dir, 'paper', 'state.json'), 'utf8')).kill.halted).toBe(true);
 
     await start(dir, profile);
     const restarted = await ctlStatus(dir);

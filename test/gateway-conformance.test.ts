@@ -17,6 +17,7 @@ const SYMBOLS: Record<string, string> = {
   binance: 'BTC/USDT:USDT',
   hyperliquid: 'BTC/USDC:USDC',
   'binance-spot': 'BTC/USDT',
+  bybit: 'BTC/USDT:USDT',
   okx: 'BTC/USDT:USDT',
 };
 /** The account's own fee tier on each venue, as its fee endpoint reports it. */
@@ -24,6 +25,7 @@ const ACCOUNT_RATES: Record<string, { maker: string; taker: string }> = {
   binance: { maker: '0.00018', taker: '0.00045' },
   hyperliquid: { maker: '0.0001', taker: '0.0004' },
   'binance-spot': { maker: '0.0008', taker: '0.0009' },
+  bybit: { maker: '0.0002', taker: '0.00055' },
   okx: { maker: '0.00015', taker: '0.0004' },
 };
 

@@ -40,6 +40,7 @@ describe.each([
   ['binance', 'ETH/USDT:USDT'],
   ['hyperliquid', 'ETH/USDC:USDC'],
   ['binance-spot', 'ETH/USDT'],
+  ['bybit', 'ETH/USDT:USDT'],
   ['okx', 'ETH/USDT:USDT'],
 ])('faults on %s', (name, symbol) => {
   let venue: LoopbackVenue;
@@ -92,7 +93,8 @@ describe.each([
     const from = health.length;
     const mark = events.length;
     venue.faults.apply({ skipSequence: true });
-    // Binance diffs are chained (pu on USDⓈ-M, U = previous u + 1 on spot), OKX's by prevSeqId: a gap forces a resync.
+    // Binance diffs are chained (pu on USDⓈ-M, U = previous u + 1 on spot), Bybit's u by one, OKX's by prevSeqId: a gap
+    // forces a resync.
     if (name !== 'hyperliquid') {
       await expectAlertAndRecovery(from, mark);
       expect(health.slice(from).some((h) => /Checksum|gap|sequence|nonce/i.test(h.message))).toBe(true);
@@ -124,7 +126,7 @@ describe.each([
   });
 });
 
-describe.each(['binance', 'okx'])('orders under faults (%s)', (name) => {
+describe.each(['binance', 'bybit', 'okx'])('orders under faults (%s)', (name) => {
   it('a rate-limited order is reported rejected once, never lost or placed twice', async () => {
     const venue = loopback.venues.find((v) => v.name === name)!;
     const symbol = 'ETH/USDT:USDT';

@@ -23,6 +23,7 @@ describe('tradedesk sim-venue', () => {
         ['binance', 'binanceusdm'],
         ['hyperliquid', 'hyperliquid'],
         ['binance-spot', 'binance'],
+        ['bybit', 'bybit'],
         ['okx', 'okx'],
       ]);
       for (const v of venues) {
@@ -44,10 +45,14 @@ describe('tradedesk sim-venue', () => {
         try {
           await client.loadMarkets();
           const symbol =
-            { binance: 'BTC/USDT:USDT', hyperliquid: 'BTC/USDC:USDC', okx: 'BTC/USDT:USDT' }[v.name] ??
-            'BTC/USDT';
+            {
+              binance: 'BTC/USDT:USDT',
+              hyperliquid: 'BTC/USDC:USDC',
+              bybit: 'BTC/USDT:USDT',
+              okx: 'BTC/USDT:USDT',
+            }[v.name] ?? 'BTC/USDT';
           const book = await client.watchOrderBook(symbol);
-          expect(book.bids.length).toBeGreaterThanOrEqual(20);
+          expect(book.bids.length, v.name).toBeGreaterThanOrEqual(20);
           expect(book.bids[0][0]).toBeLessThan(book.asks[0][0]);
         } finally {
           await client.close();

@@ -4,7 +4,8 @@ import type { Instrument } from '../../source/core/instrument.ts';
 import { fx, numberToDecimalString } from '../../source/core/money.ts';
 import type { OrderRequest, OrderStatus } from '../../source/core/trading.ts';
 import type { ExecutionListener, ExecutionVenue } from '../../source/core/venue.ts';
-import { baseToContracts, contractSizeOf, contractsToBase } from './contract-size.ts';
+import { cancelByClientIdParams } from './client-id.ts';
+import { baseToContracts, contractSizeOf, contractsToBase, contractsToBaseFixed } from './contract-size.ts';
 
 export interface CcxtOrder {
   id: string;
@@ -72,7 +73,7 @@ export interface CcxtExecutionOptions {
   venue: string;
   client: CcxtTradingClient;
   instruments: Instrument[];
-  /** The id the venue accepts for our client order id (Hyperliquid wants 128-bit hex). */
+  /** The id the venue accepts for our client order id (see `client-id.ts`: Hyperliquid, Bybit and OKX each map it). */
   venueClientId?: (clientOrderId: string) => string;
   /**
    * Own trades on the account stream carry the fee with the venue's sign, paid negative (ccxt's OKX `watchMyTrades`
@@ -129,16 +130,16 @@ export class CcxtExecution implements ExecutionVenue {
   prepare(order: OrderRequest): { amount: string; price: string } {
     const inst = this.instruments.get(order.symbol);
     if (!inst) throw new OrderRefused(`${this.name} has no market ${order.symbol}`);
-    const contract = this.contractSize(order.symbol);
-    const wanted = baseToContracts(order.qty, contract);
-    const amount = this.o.client.amountToPrecision(order.symbol, wanted);
+    const size = this.contractSize(order.symbol);
+    const contracts = baseToContracts(order.qty, size);
+    const amount = this.o.client.amountToPrecision(order.symbol, contracts);
     const price = this.o.client.priceToPrecision(order.symbol, order.price);
-    if (fx(amount) !== fx(numberToDecimalString(wanted)))
+    if (fx(amount) !== fx(numberToDecimalString(contracts)))
       throw new OrderRefused(
-        `amount ${order.qty} is not on ${this.name}'s step for ${order.symbol} (${contract === 1 ? amount : `${amount} contracts of ${contract}`})`,
+        `amount ${order.qty} is not on ${this.name}'s step for ${order.symbol} (${size === 1 ? amount : `${amount} contracts of ${size}`})`,
       );
     if (Number(amount) <= 0) throw new OrderRefused(`amount ${order.qty} rounds to zero on ${this.name}`);
-    const notional = contractsToBase(Number(amount), contract) * Number(price);
+    const notional = contractsToBase(Number(amount), size) * Number(price);
     if (!order.reduceOnly && notional < inst.minNotional)
       throw new OrderRefused(
         `notional ${notional.toFixed(2)} below ${this.name}'s minimum ${inst.minNotional}`,
@@ -188,7 +189,7 @@ export class CcxtExecution implements ExecutionVenue {
     const venueClientId = this.o.venueClientId ? this.o.venueClientId(clientOrderId) : clientOrderId;
     const id = o.venueId ?? '';
     this.o.client
-      .cancelOrder(id, o.symbol, o.venueId ? {} : { clientOrderId: venueClientId })
+      .cancelOrder(id, o.symbol, o.venueId ? {} : cancelByClientIdParams(this.o.client.id, venueClientId))
       .then((answer) => {
         // The answer is news too: a cancel confirmed here is not lost if the stream missed it.
         const a = answer as Partial<CcxtOrder> | undefined;
@@ -365,15 +366,15 @@ export class CcxtExecution implements ExecutionVenue {
     }
     this.seenTrades.add(key);
     const inst = this.instruments.get(t.symbol);
-    const qty = contractsToBase(t.amount, this.contractSize(t.symbol));
+    const size = this.contractSize(t.symbol);
     const fee = (this.o.streamedFeePaidNegative ? -1 : 1) * (t.fee?.cost ?? 0);
-    this.filledByFills.set(id, (this.filledByFills.get(id) ?? 0) + qty);
+    this.filledByFills.set(id, (this.filledByFills.get(id) ?? 0) + contractsToBase(t.amount, size));
     this.listener?.onFill({
       ts: t.timestamp ?? this.now(),
       venue: this.name,
       symbol: t.symbol,
       side: t.side === 'sell' ? 'sell' : 'buy',
-      qty: fx(numberToDecimalString(qty)),
+      qty: contractsToBaseFixed(t.amount, size),
       price: fx(numberToDecimalString(t.price)),
       fee: fx(numberToDecimalString(fee === 0 ? 0 : fee)),
       feeCurrency: t.fee?.currency ?? inst?.quote ?? 'USD',

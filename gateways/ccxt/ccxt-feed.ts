@@ -159,7 +159,7 @@ export class CcxtFeed implements MarketFeed {
     if (this.stopped) return;
     const seq = ob.nonce ?? (this.seq.get(symbol) ?? 0) + 1;
     this.seq.set(symbol, seq);
-    const contract = contractSizeOf(this.o.client.markets[symbol]);
+    const size = contractSizeOf(this.o.client.markets[symbol]);
     this.listener?.onMarket({
       kind: 'book',
       venue: this.o.venue,
@@ -167,8 +167,8 @@ export class CcxtFeed implements MarketFeed {
       ts: this.now(),
       seq,
       snapshot: true,
-      bids: levels(ob.bids, depth, contract),
-      asks: levels(ob.asks, depth, contract),
+      bids: levels(ob.bids, depth, size),
+      asks: levels(ob.asks, depth, size),
     });
   }
 
@@ -218,7 +218,7 @@ export class CcxtFeed implements MarketFeed {
   }
 }
 
-/** The best `depth` levels, sizes in base units (venues that count contracts are converted). */
+/** The top `depth` levels, amounts in base units (ccxt keeps them in contracts where the venue does). */
 function levels(side: number[][], depth: number, contractSize: number): Level[] {
   const n = Math.min(depth, side.length);
   const out: Level[] = new Array(n);

@@ -1,5 +1,6 @@
 // Build a ccxt pro client for a centralized exchange, loading ccxt only when a venue actually needs it.
 import type { CcxtProClient } from './ccxt-feed.ts';
+import { bybitProClass } from './bybit-client.ts';
 
 export interface CcxtClientConfig {
   /** ccxt class id: "binanceusdm", "binance", "bybit", "okx", … */
@@ -11,7 +12,7 @@ export interface CcxtClientConfig {
   timeoutMs?: number;
 }
 
-type ProClass = new (config: Record<string, unknown>) => CcxtProClient & {
+export type ProClass = new (config: Record<string, unknown>) => CcxtProClient & {
   urls: Record<string, unknown>;
   loadHttpProxyAgent(): Promise<unknown>;
 };
@@ -32,7 +33,8 @@ export async function prepareClient<
 }
 
 export async function createCcxtClient(config: CcxtClientConfig): Promise<CcxtProClient> {
-  const Cls = await ccxtProClass(config.ccxt);
+  // Bybit's book stream needs its update ids checked, which ccxt's own class does not do.
+  const Cls = config.ccxt === 'bybit' ? await bybitProClass() : await ccxtProClass(config.ccxt);
   const probe = new Cls({});
   const client = new Cls({
     ...config.credentials,

@@ -11,7 +11,7 @@ export interface CcxtMarket {
   settle?: string;
   /** Perpetuals and futures pay funding; spot does not. */
   contract?: boolean;
-  /** Base units per contract where the venue counts sizes in contracts (OKX swaps); 1 or absent elsewhere. */
+  /** Base units per contract where the venue counts amounts in contracts (OKX swaps); 1 or absent elsewhere (spot, most linear perps). */
   contractSize?: number;
   maker?: number;
   taker?: number;
@@ -33,7 +33,7 @@ export function instrumentFromMarket(
   quirks: InstrumentQuirks = {},
 ): Instrument {
   const tick = m.precision.price ?? 0.01;
-  // Our sizes are base units: a venue's amount step in contracts is that many contracts' worth of base.
+  // The venue's amount step is in contracts; ours is in base units.
   const step = contractsToBase(m.precision.amount ?? 0.001, contractSizeOf(m));
   return {
     venue,

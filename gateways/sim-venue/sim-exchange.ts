@@ -99,7 +99,7 @@ export class SimExchange {
   private readonly startBalance: string;
   /** Per venue: the fee tier accounts trade at, when the venue gives accounts better rates than the market's default. */
   private readonly accountFees = new Map<string, { maker: string; taker: string }>();
-  /** Books mirrored onto other venues: source venue|symbol → each mirror's instrument (spot and OKX both mirror Binance). */
+  /** Books mirrored onto other venues: source venue|symbol → each mirror's instrument (spot, Bybit and OKX all mirror Binance). */
   private readonly mirrors = new Map<string, Instrument[]>();
 
   constructor(opts: SimExchangeOptions) {
@@ -165,8 +165,8 @@ export class SimExchange {
     }
     for (const l of this.listeners) l(ev);
     if (this.mirrors.size === 0 || ev.kind === 'fundingRate') return;
-    for (const mirror of this.mirrors.get(key(ev.venue, ev.symbol)) ?? [])
-      this.apply({ ...ev, venue: mirror.venue, symbol: mirror.symbol });
+    const mirrors = this.mirrors.get(key(ev.venue, ev.symbol));
+    if (mirrors) for (const m of mirrors) this.apply({ ...ev, venue: m.venue, symbol: m.symbol });
   }
 
   /**
@@ -178,10 +178,8 @@ export class SimExchange {
       const inst = { ...terms(source), venue };
       this.instruments.push(inst);
       this.books.set(key(venue, inst.symbol), new OrderBook(venue, inst.symbol));
-      this.mirrors.set(key(from, source.symbol), [
-        ...(this.mirrors.get(key(from, source.symbol)) ?? []),
-        inst,
-      ]);
+      const k = key(from, source.symbol);
+      this.mirrors.set(k, [...(this.mirrors.get(k) ?? []), inst]);
     }
   }
 

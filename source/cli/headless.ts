@@ -15,5 +15,6 @@ export function runHeadlessCommand({ profile, dataDir, flags }: CommonOptions): 
     statusEverySec: flags.statusEvery,
     durationSec: flags.duration,
     control: controlOptions(dataDir, 'paper', flags.listen, process.env.TRADEDESK_TOKEN),
+    record: flags.record,
   });
 }

@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { BUILT_IN_PROFILES, ConfigError, demoProfile, loadProfile, type Profile } from '../engine/config.ts';
+import { RecordingError } from '../../gateways/replay/recording.ts';
 import { JournalError } from '../../state/journal.ts';
 import { StateError } from '../../state/store.ts';
 import { redact } from '../core/redact.ts';
@@ -12,6 +13,8 @@ import { runCheckCommand } from './check.ts';
 import { runConsoleCommand } from './console.ts';
 import { runCtlCommand } from './ctl.ts';
 import { runHeadlessCommand } from './headless.ts';
+import { runMigrateCommand } from './migrate.ts';
+import { runRecordCommand } from './record.ts';
 import { runReplayCommand } from './replay.ts';
 import { runReportCommand } from './report.ts';
 import { runSimVenueCommand } from './sim-venue.ts';
@@ -41,6 +44,12 @@ export interface Flags {
   data?: string;
   /** bench: smaller counts, for CI and tests. */
   quick: boolean;
+  dryRun: boolean;
+  venues?: string;
+  symbols?: string;
+  retainMb?: number;
+  speed?: string;
+  record?: string;
 }
 
 /** What ctl and attach need: where the engine is, not what it trades. */
@@ -68,12 +77,16 @@ export async function main(input: string[], flags: Flags): Promise<number> {
       return await runAttachCommand(rest[0], { dataDir, flags });
     }
     if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
+    if (flags.record !== undefined && !(command === undefined && flags.headless))
+      throw new UsageError(
+        '--record DIR goes with --headless (to record a market alone: tradedesk record --out DIR)',
+      );
     const common = { profile: profileOf(flags), dataDir, flags };
     switch (command) {
       case undefined:
         return flags.headless ? await runHeadlessCommand(common) : await runConsoleCommand(common);
       case 'replay':
-        return runReplayCommand(common);
+        return await runReplayCommand(common);
       case 'check':
         return runCheckCommand(common);
       case 'report':
@@ -85,8 +98,9 @@ export async function main(input: string[], flags: Flags): Promise<number> {
       case 'train':
         return runTrainCommand(common);
       case 'record':
+        return await runRecordCommand(common);
       case 'migrate':
-        throw new UsageError(`"tradedesk ${command}" is not in this build yet`);
+        return runMigrateCommand(common);
       default:
         throw new UsageError(`unknown command "${command}" (see tradedesk --help)`);
     }
@@ -96,7 +110,8 @@ export async function main(input: string[], flags: Flags): Promise<number> {
       e instanceof ConfigError ||
       e instanceof StateError ||
       e instanceof JournalError ||
-      e instanceof ControlError
+      e instanceof ControlError ||
+      e instanceof RecordingError
     ) {
       process.stderr.write(`tradedesk: ${redact(e.message)}\n`);
       return 2;
@@ -114,6 +129,7 @@ function checkFlags(flags: Flags): string {
     ['--duration', flags.duration],
     ['--status-every', flags.statusEvery],
     ['--port', flags.port],
+    ['--retain-mb', flags.retainMb],
   ] as const) {
     if (v !== undefined && (!Number.isFinite(v) || v < 0))
       throw new UsageError(`${name} expects a non-negative number`);

@@ -123,6 +123,8 @@ export interface Snapshot {
   pnl: PnlView;
   /** Newest first. */
   alerts: AlertRow[];
+  /** While not empty, trading is held: what differs from the venues (accept the venue state to trade). */
+  reconciliation?: string[];
 }
 
 export type Command =
@@ -134,6 +136,8 @@ export type Command =
   | { type: 'reduce'; strategy?: string }
   | { type: 'kill' }
   | { type: 'rearm' }
+  /** After a startup reconciliation hold: take the venues' open orders and positions as the truth. */
+  | { type: 'acceptVenueState' }
   | { type: 'status' }
   | { type: 'quit' };
 

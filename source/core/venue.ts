@@ -22,4 +22,8 @@ export interface ExecutionVenue {
   readonly balances?: ReadonlyMap<string, number>;
   /** Orders this venue still holds (resting or in flight). */
   openOrderIds(): string[];
+  /** The venue's own signed position (a decimal string), where it keeps one apart from our ledger. */
+  position?(symbol: string): string;
+  /** Symbols the venue holds a position in, where it keeps its own. */
+  positionSymbols?(): string[];
 }

@@ -8,7 +8,7 @@ import { PaperVenue } from '../../gateways/paper/paper-venue.ts';
 import { CrossVenueArb } from '../../strategies/cross-venue-arb/cross-venue-arb.ts';
 import { MlSignal } from '../../strategies/ml-signal/ml-signal.ts';
 import { SignalHub } from '../signals/model-runtime.ts';
-import { Journal, readJournal } from '../../state/journal.ts';
+import { Journal, readJournal, type FsyncPolicy } from '../../state/journal.ts';
 import type { Mode } from '../control/protocol.ts';
 import type { Profile } from './config.ts';
 import { Engine, key } from './engine.ts';
@@ -23,7 +23,8 @@ export interface DeskOptions {
   /** As the market source defines them. */
   instruments: Instrument[];
   halted?: boolean;
-  fsync?: 'every' | 'none';
+  /** Overrides the profile's journal fsync policy (replay: none). */
+  fsync?: FsyncPolicy;
   onKillStateChange?: (halted: boolean) => void;
   /** Live gateways by venue (with --live and credentials) and the folder of the live ledger's journal. */
   liveVenues?: Map<string, ExecutionVenue>;
@@ -67,12 +68,13 @@ export function buildDesk(o: DeskOptions): Desk {
   );
   mkdirSync(o.storeDir, { recursive: true });
   const journalFile = join(o.storeDir, 'journal.ndjson');
+  // Open first: opening sets a torn tail aside, so the read below sees only whole lines.
+  const journal = new Journal(journalFile, { ...p.journal, fsync: o.fsync ?? p.journal.fsync });
   const existing = readJournal(journalFile);
-  const journal = new Journal(journalFile, { fsync: o.fsync ?? (o.mode === 'live' ? 'every' : 'none') });
   // Real money's journal: its own folder, every line on disk before the ledger moves.
   const liveFile = o.liveDir ? join(o.liveDir, 'journal.ndjson') : undefined;
+  const liveJournal = liveFile ? new Journal(liveFile, { ...p.journal, fsync: 'every-line' }) : undefined;
   const liveExisting = liveFile ? readJournal(liveFile) : [];
-  const liveJournal = liveFile ? new Journal(liveFile, { fsync: 'every' }) : undefined;
   const engine: Engine = new Engine({
     clock: o.clock,
     mode: o.mode,
@@ -86,6 +88,7 @@ export function buildDesk(o: DeskOptions): Desk {
     safety: p.safety,
     promotion: p.promotion,
     staleAfterMs: p.staleAfterMs,
+    integrity: p.integrity,
     halted: o.halted,
     onKillStateChange: o.onKillStateChange,
     liveVenues: o.liveVenues,

@@ -140,6 +140,28 @@ export const profileSchema = z
       .default({}),
     staleAfterMs: z.number().int().positive().default(5_000),
     telemetry: telemetrySchema.optional(),
+    /** Continuous integrity checks: how often (engine time), and whether a critical finding halts trading. */
+    integrity: z
+      .object({
+        /** Unset: halt in live mode, only alert in paper. */
+        haltOnCritical: z.boolean().optional(),
+        everyMs: z.number().int().min(100).max(600_000).default(1_000),
+      })
+      .strict()
+      .default({}),
+    /** Journal durability and segments; fsync defaults to every fill (replay: none). */
+    journal: z
+      .object({
+        fsync: z.enum(['every-fill', 'every-line', 'none']).default('every-fill'),
+        segmentBytes: z
+          .number()
+          .int()
+          .min(4096)
+          .default(64 * 1024 * 1024),
+        rotateDaily: z.boolean().default(true),
+      })
+      .strict()
+      .default({}),
   })
   .strict();
 

@@ -7,7 +7,7 @@ import { fx, mul, roundTo, str, toNumber, ZERO, type Fixed } from '../core/money
 import { OrderBook } from '../core/order-book.ts';
 import { redact } from '../core/redact.ts';
 import type { DecidingState, OrderIntent, Strategy, StrategyContext } from '../core/strategy.ts';
-import type { Fill, OrderRequest, OrderUpdate } from '../core/trading.ts';
+import { isTerminal, type Fill, type OrderRequest, type OrderUpdate } from '../core/trading.ts';
 import type { ExecutionVenue } from '../core/venue.ts';
 import type {
   AlertRow,
@@ -22,8 +22,11 @@ import type {
 import type { Journal, JournalLine } from '../../state/journal.ts';
 import { BasisSignal } from '../signals/basis-signal.ts';
 import type { SignalHub } from '../signals/model-runtime.ts';
+import { feeInQuote } from './fee-conversion.ts';
+import { IntegrityMonitor, unconvertedFee, type IntegrityFinding } from './integrity.ts';
 import { Ledger } from './ledger.ts';
-import { EquityStats } from './performance.ts';
+import { EquityStats, PerformanceBook } from './performance.ts';
+import { acceptVenueState, openOrdersInJournal, reconcile, type Difference } from './reconcile.ts';
 import { OrderManager } from './order-manager.ts';
 import { judgeBreakEven, type BreakEvenGateRules } from './break-even-gate.ts';
 import { KillSwitch } from './kill-switch.ts';
@@ -65,6 +68,8 @@ export interface EngineOptions {
   halted?: boolean;
   /** Model signals: streaming features and the registered models' forecasts. */
   signalHub?: SignalHub;
+  /** Continuous integrity checks; haltOnCritical defaults to true live, false on paper. */
+  integrity?: { haltOnCritical?: boolean; everyMs?: number };
 }
 
 export interface SafetyOptions extends SafetyLimits {
@@ -132,8 +137,11 @@ export class Engine {
   readonly venueDown = new Set<string>();
   state: TradingState = 'ACTIVE';
   fills = 0;
-  /** Equity of the whole book, sampled on the curve interval. */
-  equityStats!: EquityStats;
+  /** Equity of the whole book and of each strategy, venue and symbol, sampled on the curve interval. */
+  performance!: PerformanceBook;
+  readonly integrity = new IntegrityMonitor();
+  /** What differs from the venues at startup; while not empty, nothing trades (until acceptVenueState). */
+  reconciliation: Difference[] = [];
   readonly staleAfterMs: number;
   /** Critical integrity findings raised so far: any one keeps the break-even gate shut. */
   criticalFindings = 0;
@@ -151,6 +159,11 @@ export class Engine {
   private readonly curveEveryMs: number;
   private readonly leadVenue: string;
   private nextCurveTs = 0;
+  private nextIntegrityTs = 0;
+  private readonly integrityEveryMs: number;
+  private readonly haltOnCritical: boolean;
+  /** Decision price per open order, for slippage (a restart rebuilds it from the order lines). */
+  private readonly decisionPrices = new Map<string, Fixed>();
   private nextStaleCheck = 0;
   /** Venues whose data is currently older than staleAfterMs. */
   readonly staleVenues = new Set<string>();
@@ -199,6 +212,8 @@ export class Engine {
     this.curveEveryMs = options.curveEveryMs ?? 5_000;
     this.leadVenue = options.leadVenue ?? 'binance';
     this.signalHub = options.signalHub;
+    this.integrityEveryMs = options.integrity?.everyMs ?? 1_000;
+    this.haltOnCritical = options.integrity?.haltOnCritical ?? options.mode === 'live';
     for (const inst of options.instruments) {
       const k = key(inst.venue, inst.symbol);
       this.instruments.set(k, inst);
@@ -261,6 +276,7 @@ export class Engine {
     if (lines.length === 0) {
       for (const b of this.options.startBalances) {
         this.ledger.deposit(b.venue, b.currency, fx(b.amount));
+        this.integrity.onDeposit(b.venue, b.currency, fx(b.amount));
         this.journal.append({
           type: 'deposit',
           ts: this.clock.now(),
@@ -274,17 +290,86 @@ export class Engine {
     // The live ledger starts at zero cash: it carries the real money's PnL, not the venue's balance.
     if (this.mode !== 'live') this.rebook(liveLines, 'live');
     const start = toNumber(this.ledger.startEquity());
-    this.equityStats = new EquityStats(this.curveEveryMs, 0);
-    for (const rt of this.strategies) rt.stats = new EquityStats(this.curveEveryMs, start);
+    this.performance = new PerformanceBook(
+      this.curveEveryMs,
+      start,
+      this.strategies.map((rt) => rt.strategy.name),
+    );
+    for (const rt of this.strategies) rt.stats = this.performance.strategies.get(rt.strategy.name)!;
+    this.reconcileWithVenues(lines);
+  }
+
+  /** The whole book's equity statistics. */
+  get equityStats(): EquityStats {
+    return this.performance.total;
+  }
+
+  /** Orders left open in the journal and positions, against the venues': any difference holds trading. */
+  private reconcileWithVenues(lines: JournalLine[]): void {
+    const positions = new Map<string, Fixed>();
+    for (const acc of this.ledger.accountsList())
+      positions.set(
+        key(acc.venue, acc.symbol),
+        (positions.get(key(acc.venue, acc.symbol)) ?? ZERO) + acc.qty,
+      );
+    this.reconciliation = reconcile(openOrdersInJournal(lines), positions, [...this.venues.values()]);
+    if (this.reconciliation.length === 0) return;
+    this.alert(
+      'critical',
+      'reconcile',
+      `trading held: local state differs from the venues: ${this.reconciliation.map((d) => d.message).join('; ')}; accept the venue state to trade`,
+    );
+  }
+
+  /** The operator takes the venues' word (reconcile.ts): orphaned orders cancelled, positions adopted, hold lifted. */
+  private acceptVenueState(): CommandResult {
+    const result = acceptVenueState(this.reconciliation, {
+      now: this.clock.now(),
+      journal: this.journal,
+      venues: this.venues,
+      mid: (venue, symbol) => this.midOf(venue, symbol),
+      owner: (venue, symbol) =>
+        this.strategies.find((rt) => rt.strategy.legs.some((l) => l.venue === venue && l.symbol === symbol))
+          ?.strategy.name ?? 'reconcile',
+      quote: (venue, symbol) => this.quotes.get(key(venue, symbol))!,
+      nextOrderId: () => this.orders.nextId('reconcile'),
+      bookFill: (fill) => this.bookFill(fill, true),
+    });
+    if (!result.ok) return result;
+    this.reconciliation = [];
+    this.alert('info', 'reconcile', `${result.message}: trading resumes`);
+    return result;
+  }
+
+  /** A book's mid as an exact price (one decimal finer than the venue's), or null before the book is ready. */
+  private midOf(venue: string, symbol: string): Fixed | null {
+    const inst = this.instruments.get(key(venue, symbol));
+    const book = this.books.get(key(venue, symbol));
+    if (!inst || !book?.ready) return null;
+    return roundTo(fx(book.mid.toFixed(Math.min(inst.priceDecimals + 1, 12))), 12);
   }
 
   /** Book a journal's money lines again, without journaling them twice. */
   private rebook(lines: JournalLine[], mode: Mode): void {
+    const audited = mode === this.mode;
     for (const { record: r } of lines) {
       const type = r.type ?? 'fill';
-      if (type === 'deposit')
+      if (type === 'deposit') {
         this.ledgerOf(mode).deposit(String(r.venue), String(r.currency), fx(String(r.amount)));
-      else if (type === 'fill') this.bookFill(journalFill(r), false, mode);
+        if (audited) this.integrity.onDeposit(String(r.venue), String(r.currency), fx(String(r.amount)));
+      } else if (type === 'order') {
+        if (typeof r.decisionPrice === 'string')
+          this.decisionPrices.set(String(r.orderId), fx(r.decisionPrice));
+        const n = /-(\d+)$/.exec(String(r.orderId));
+        if (n) this.orders.resumeAfter(Number(n[1]));
+      } else if (type === 'orderUpdate') this.decisionPrices.delete(String(r.orderId));
+      else if (type === 'fill')
+        this.bookFill(
+          journalFill(r),
+          false,
+          typeof r.feeQuote === 'string' ? fx(r.feeQuote) : undefined,
+          mode,
+        );
       else if (type === 'funding')
         this.bookFunding(
           String(r.strategy),
@@ -334,6 +419,20 @@ export class Engine {
       this.sampleCurve();
       this.nextCurveTs = now + this.curveEveryMs;
     }
+    if (now >= this.nextIntegrityTs) {
+      this.refreshMarks();
+      for (const f of this.integrity.check(now, this)) this.onIntegrityFinding(f);
+      this.nextIntegrityTs = now + this.integrityEveryMs;
+    }
+  }
+
+  private readonly reportFinding = (f: IntegrityFinding): void => this.onIntegrityFinding(f);
+
+  /** An integrity finding becomes an alert; a critical one halts trading where the profile says so. */
+  private onIntegrityFinding(f: IntegrityFinding): void {
+    this.alert(f.severity, 'integrity', f.message);
+    if (f.severity === 'critical' && this.haltOnCritical && this.state !== 'HALTED')
+      this.kill(`integrity: ${f.message}`);
   }
 
   onMarket(ev: MarketEvent): void {
@@ -346,14 +445,16 @@ export class Engine {
     if (ev.kind === 'book') {
       if (ev.snapshot) book.applySnapshot(ev.bids, ev.asks, ev.seq, ev.ts);
       else book.applyDiff(ev.bids, ev.asks, ev.seq, ev.ts);
+      this.integrity.onMarket(ev, book, this.reportFinding);
       this.venues.get(ev.venue)?.onBook(book, ev);
       this.options.liveVenues?.get(ev.venue)?.onBook(book, ev);
       this.updateSignal(k, book);
-    } else if (ev.kind === 'trade') {
-      this.venues.get(ev.venue)?.onTrade(ev);
-      this.options.liveVenues?.get(ev.venue)?.onTrade(ev);
     } else {
-      this.onFundingRate(k, ev);
+      this.integrity.onMarket(ev, book, this.reportFinding);
+      if (ev.kind === 'trade') {
+        this.venues.get(ev.venue)?.onTrade(ev);
+        this.options.liveVenues?.get(ev.venue)?.onTrade(ev);
+      } else this.onFundingRate(k, ev);
     }
     // Features and forecasts first, so a strategy decides on the forecast that includes this event.
     this.signalHub?.onMarket(ev, book);
@@ -508,7 +609,7 @@ export class Engine {
 
   private decideFor(instrumentKey: string): void {
     const runtimes = this.byInstrument.get(instrumentKey);
-    if (!runtimes) return;
+    if (!runtimes || this.reconciliation.length > 0) return;
     // HALTED: strategies stop deciding; only the kill switch's verified reduce-only exits go out.
     if (this.state === 'HALTED') return;
     for (const rt of runtimes) {
@@ -578,6 +679,7 @@ export class Engine {
       side: req.side,
       qty: String(req.qty),
       price: String(req.price),
+      decisionPrice: String(req.decisionPrice),
       tif: req.tif,
       reduceOnly: req.reduceOnly,
       tag: req.tag,
@@ -587,6 +689,7 @@ export class Engine {
     this.orders.track(req, now);
     if (live) this.liveOrderIds.add(req.clientOrderId);
     this.orderTimes.push(now);
+    this.decisionPrices.set(req.clientOrderId, fx(req.decisionPrice));
     venue.submit(req, now);
   }
 
@@ -598,17 +701,27 @@ export class Engine {
   }
 
   private onFill(fill: Fill, mode: Mode): void {
-    this.bookFill(fill, true, mode);
+    this.bookFill(fill, true, undefined, mode);
     this.orders.recordFill(fill.orderId, toNumber(fill.qty), toNumber(fill.price));
   }
 
-  private bookFill(fill: Fill, journal: boolean, mode: Mode = this.mode): void {
+  private bookFill(fill: Fill, journal: boolean, recordedFeeQuote?: Fixed, mode: Mode = this.mode): void {
     const ledger = this.ledgerOf(mode);
-    const quote = this.quotes.get(key(fill.venue, fill.symbol)) ?? fill.feeCurrency;
-    // Fees in quote book as they are; a base-currency fee is worth fee × fill price.
-    const feeInQuote = fill.feeCurrency === quote ? fill.fee : mul(fill.fee, fill.price);
+    // The paper ledger's identities are checked against tallies kept apart; the live ledger is the venue's to check.
+    const audited = ledger === this.ledger;
+    const k = key(fill.venue, fill.symbol);
+    const quote = this.quotes.get(k) ?? fill.feeCurrency;
+    // A restart books the fee at the rate recorded on the fill's line, never at today's price.
+    const { feeQuote, rate } =
+      recordedFeeQuote !== undefined
+        ? { feeQuote: recordedFeeQuote, rate: null }
+        : feeInQuote(fill, this.instruments.get(k)?.base ?? '', quote, (c) =>
+            this.rateIn(fill.venue, c, quote),
+          );
+    const decisionPrice = this.decisionPrices.get(fill.orderId);
     if (!journal) {
-      ledger.applyFill(fill, quote, feeInQuote);
+      ledger.applyFill(fill, quote, feeQuote, decisionPrice);
+      if (audited) this.integrity.onFill(fill, quote, feeQuote);
       this.fills += 1;
       return;
     }
@@ -625,16 +738,39 @@ export class Engine {
       orderId: fill.orderId,
       strategy: fill.strategy,
     };
+    // A fee not in the quote carries the rate it was converted at and the result, so any reader books the same.
+    const conversion =
+      fill.feeCurrency === quote
+        ? {}
+        : { feeRate: rate === null ? null : str(rate), feeQuote: feeQuote === null ? null : str(feeQuote) };
     // Journal first: a fill on disk is never lost, even if the process dies before the ledger moves.
-    this.journalOf(mode).append({ type: 'fill', ...line, mode });
-    ledger.applyFill(fill, quote, feeInQuote);
+    this.journalOf(mode).append({ type: 'fill', ...line, ...conversion, mode });
+    ledger.applyFill(fill, quote, feeQuote, decisionPrice);
+    if (audited) this.integrity.onFill(fill, quote, feeQuote);
     this.fills += 1;
     this.emit({ type: 'fill', ...line, mode });
+    // Refused loudly, at once: a fee we could not price is never guessed.
+    if (feeQuote === null) {
+      const k = `${fill.venue}:${fill.feeCurrency}`;
+      const finding = this.integrity.raise(unconvertedFee(k, ledger.unconvertedFees().get(k)!));
+      if (finding) this.onIntegrityFinding(finding);
+    }
+  }
+
+  /** The price of `currency` in `quote` on a venue now: the mid of its book there, if it has one. */
+  private rateIn(venue: string, currency: string, quote: string): Fixed | null {
+    for (const inst of this.instruments.values()) {
+      if (inst.venue !== venue || inst.base !== currency || inst.quote !== quote) continue;
+      const mid = this.midOf(venue, inst.symbol);
+      if (mid !== null) return mid;
+    }
+    return null;
   }
 
   private onOrderUpdate(update: OrderUpdate): void {
     const order = this.orders.apply(update);
     if (!order) return;
+    if (isTerminal(update.status)) this.decisionPrices.delete(update.clientOrderId);
     if (update.status === 'rejected' || update.status === 'cancelled' || update.status === 'filled') {
       this.journalOf(this.liveOrderIds.has(update.clientOrderId) ? 'live' : this.mode).append({
         type: 'orderUpdate',
@@ -684,6 +820,7 @@ export class Engine {
   ): void {
     const quote = this.quotes.get(key(venue, symbol)) ?? 'USD';
     const rate = fx(String(r.rate ?? '0'));
+    if (mode === this.mode) this.integrity.onFunding(venue, quote, amount);
     this.ledgerOf(mode).applyFunding(
       {
         ts,
@@ -728,9 +865,7 @@ export class Engine {
   private sampleCurve(): void {
     this.refreshMarks();
     const equity = this.ledger.equity();
-    this.equityStats.sample(equity);
-    for (const rt of this.strategies)
-      rt.stats.sample(this.ledger.totals((a) => a.strategy === rt.strategy.name).net);
+    this.performance.sample(this.ledger, this.clock.now());
     this.curve.push(toNumber(equity));
     if (this.curve.length > MAX_CURVE) this.curve.shift();
   }
@@ -887,6 +1022,8 @@ export class Engine {
         rt.mode = 'paper';
         return { ok: true, message: `${rt.strategy.name} demoted to PAPER` };
       }
+      case 'acceptVenueState':
+        return this.acceptVenueState();
       case 'status':
         return { ok: true, message: `${this.state} ${this.mode}` };
       case 'quit':

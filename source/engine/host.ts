@@ -1,13 +1,15 @@
 // The engine running live: market data from its source (simulation, loopback venues or real venues),
 // coalesced snapshots out, commands in.
 import { join } from 'node:path';
-import { SimClock, WallClock, type Clock } from '../core/clock.ts';
+import { SimClock, type Clock } from '../core/clock.ts';
 import type { Instrument } from '../core/instrument.ts';
-import type { FeedListener, MarketFeed } from '../core/market-feed.ts';
+import type { FeedListener, MarketFeed, VenueHealthChange } from '../core/market-feed.ts';
 import type { MarketEvent } from '../core/market-events.ts';
 import { SimMarket } from '../../gateways/sim/market.ts';
-import { StateStore } from '../../state/store.ts';
-import type { Command, CommandResult, EngineEvent, Mode, Snapshot } from '../control/protocol.ts';
+import { assertNewRecording, Recorder } from '../../gateways/replay/recording.ts';
+import type { RecordedInput } from '../../gateways/replay/recorded-input.ts';
+import { StateStore, type StoredState } from '../../state/store.ts';
+import type { Command, CommandResult, EngineEvent, Mode, Severity, Snapshot } from '../control/protocol.ts';
 import type { Profile } from './config.ts';
 import { buildDesk, type Desk } from './build.ts';
 import { Credentials } from './credentials.ts';
@@ -26,6 +28,8 @@ export interface HostOptions {
   snapshotHz?: number;
   /** Key file for live credentials (else TRADEDESK_KEYS_FILE, DATA_DIR/keys.json or TRADEDESK_<VENUE>_* env). */
   keyFile?: string;
+  /** Record every engine input here (a new folder), for an exact replay with `tradedesk replay --data`. */
+  record?: string;
 }
 
 const PUMP_MS = 5;
@@ -57,7 +61,7 @@ class SimSource {
   }
 }
 
-interface PushSource {
+export interface PushSource {
   feeds: MarketFeed[];
   /** How to reach each venue through ccxt. */
   endpoints: Map<string, Endpoint>;
@@ -73,6 +77,7 @@ export class EngineHost {
   private readonly eventListeners = new Set<(e: EngineEvent) => void>();
   private stopped = false;
   private telemetry: EngineTelemetry | null = null;
+  private readonly startupAlerts: [Severity, string, string][] = [];
 
   private constructor(
     readonly desk: Desk,
@@ -81,6 +86,9 @@ export class EngineHost {
     private readonly sim: SimSource | null,
     private readonly push: PushSource | null,
     private readonly snapshotHz: number,
+    /** Live sources' clock: wall time, stepped once per input so an input sees one instant (and replays exactly). */
+    private readonly wall: SimClock | null,
+    private readonly recorder: Recorder | null,
   ) {
     desk.engine.on((e) => {
       for (const l of this.eventListeners) l(e);
@@ -89,6 +97,7 @@ export class EngineHost {
 
   static async create(o: HostOptions): Promise<EngineHost> {
     const storeDir = join(o.dataDir, o.mode);
+    if (o.record) assertNewRecording(o.record);
     const store = await StateStore.open(join(storeDir, 'state.json'));
     const m = o.profile.market;
     let clock: Clock;
@@ -125,8 +134,8 @@ export class EngineHost {
       clock = simClock;
       instruments = market.instruments;
     } else {
-      clock = new WallClock();
-      push = await startPushSource(o, relay, credentials);
+      clock = new SimClock(Date.now());
+      push = await startPushSource(o, relay, undefined, credentials);
       instruments = push.feeds.flatMap((f) => f.instruments);
     }
     const live = new Map<string, ExecutionVenue>();
@@ -163,8 +172,8 @@ export class EngineHost {
         mode: o.mode,
         liveAllowed: o.liveAllowed,
         instruments,
-        halted: store.data.halted,
-        onKillStateChange: (halted) => void store.update((s) => void (s.halted = halted)),
+        halted: store.data.kill.halted,
+        onKillStateChange: (halted) => void store.update((s) => void (s.kill.halted = halted)),
         liveVenues: live,
         liveDir: credentials ? join(o.dataDir, 'live') : undefined,
       });
@@ -173,7 +182,47 @@ export class EngineHost {
       throw e;
     }
     const engine = desk.engine;
-    deliver = { onMarket: (ev) => engine.onMarket(ev), onHealth: (h) => engine.venueHealth(h) };
+    const recorder = o.record
+      ? new Recorder(o.record, {
+          format: 1,
+          source: 'engine',
+          startTs: clock.now(),
+          instruments,
+          profile: o.profile,
+        })
+      : null;
+    const host = new EngineHost(
+      desk,
+      store,
+      clock,
+      sim,
+      push,
+      o.snapshotHz ?? 15,
+      sim ? null : (clock as SimClock),
+      recorder,
+    );
+    deliver = { onMarket: (ev) => host.onMarket(ev), onHealth: (h) => host.onHealth(h) };
+    await store.update((s) => noteDesk(s, o.profile, engine));
+    engine.on((e) => {
+      if (e.type !== 'state') return;
+      void store.update((s) => {
+        noteDesk(s, o.profile, engine);
+        if (e.scope === 'engine' && e.to === 'HALTED') s.kill = { halted: true, reason: e.reason, ts: e.ts };
+        if (e.scope === 'engine' && e.from === 'HALTED') s.kill = { halted: false, reason: null, ts: e.ts };
+      });
+    });
+    if (store.migration)
+      host.startupAlerts.push([
+        'info',
+        'state',
+        `state store migrated to schema v${store.data.schemaVersion}; the old file is kept as ${store.migration.backup}`,
+      ]);
+    for (const torn of desk.journal.setAside)
+      host.startupAlerts.push([
+        'critical',
+        'journal',
+        `torn last line ${torn.line} of ${torn.journal} (a crash mid-write) set aside in ${torn.file}; not applied`,
+      ]);
     report = (message) => engine.alert('warning', 'live', message);
     for (const message of early) report(message);
     if (credentials) {
@@ -186,13 +235,12 @@ export class EngineHost {
           : `--live: no venue has credentials (env TRADEDESK_<VENUE>_API_KEY/_SECRET, or a 0600 key file): nothing can be promoted`,
       );
     }
-    if (store.data.halted)
+    if (store.data.kill.halted)
       engine.alert(
         'critical',
         'engine',
         'started HALTED: the kill switch was engaged before the restart; R or ctl rearm to trade',
       );
-    const host = new EngineHost(desk, store, clock, sim, push, o.snapshotHz ?? 15);
     // Telemetry (opt-in) listens beside the console: events as they happen, a snapshot per export.
     const settings = telemetrySettings(o.profile.telemetry);
     if (settings) {
@@ -207,11 +255,34 @@ export class EngineHost {
     return host;
   }
 
+  /** The engine clock for the input now arriving (live sources step it to wall time). */
+  private tick(): number {
+    this.wall?.advanceTo(Date.now());
+    return this.clock.now();
+  }
+
+  private tap(input: RecordedInput): void {
+    this.recorder?.record(input);
+  }
+
+  private onMarket(ev: MarketEvent): void {
+    this.tap({ kind: 'market', t: this.tick(), ev });
+    this.desk.engine.onMarket(ev);
+  }
+
+  private onHealth(change: VenueHealthChange): void {
+    this.tap({ kind: 'health', t: this.tick(), change });
+    this.desk.engine.venueHealth(change);
+  }
+
   get engine() {
     return this.desk.engine;
   }
 
   start(): void {
+    // Raised at start, not at create, so listeners attached in between (headless lines, the console) see them.
+    for (const [severity, source, message] of this.startupAlerts.splice(0))
+      this.desk.engine.alert(severity, source, message);
     this.pump = setInterval(() => this.step(), PUMP_MS);
     this.ticker = setInterval(() => this.publish(), Math.round(1000 / this.snapshotHz));
   }
@@ -219,7 +290,8 @@ export class EngineHost {
   /** Feed what is due into the engine and deliver what its venues owe it. */
   step(): void {
     const engine = this.desk.engine;
-    const now = this.sim ? this.sim.drain((ev) => engine.onMarket(ev)) : this.clock.now();
+    const now = this.sim ? this.sim.drain((ev) => this.onMarket(ev)) : this.tick();
+    this.tap({ kind: 'tick', t: now });
     engine.advance(now);
   }
 
@@ -245,7 +317,9 @@ export class EngineHost {
   }
 
   command(cmd: Command): CommandResult {
+    this.tap({ kind: 'command', t: this.tick(), cmd });
     const result = this.desk.engine.command(cmd);
+    void this.store.update((s) => noteDesk(s, null, this.desk.engine));
     // A command's effect shows at once, not at the next tick.
     this.step();
     this.publish();
@@ -259,6 +333,7 @@ export class EngineHost {
     if (this.pump) clearInterval(this.pump);
     if (this.ticker) clearInterval(this.ticker);
     const { engine, journal, liveJournal } = this.desk;
+    this.tap({ kind: 'cancelAll', t: this.tick() });
     engine.cancelAll();
     const deadline = Date.now() + 2_000;
     while (engine.orders.openCount > 0 && Date.now() < deadline) {
@@ -269,6 +344,7 @@ export class EngineHost {
       engine.alert('warning', 'engine', `${engine.orders.openCount} order(s) still open at shutdown`);
     journal.close();
     liveJournal?.close();
+    this.recorder?.close();
     await this.push?.close();
     await this.telemetry?.shutdown();
   }
@@ -280,18 +356,33 @@ interface Endpoint {
   options?: Record<string, unknown>;
 }
 
-/** Feeds through ccxt: from loopback exchanges started here, or from the real venues. Loaded only when used. */
-async function startPushSource(
-  o: HostOptions,
+/** What the store keeps of the desk: each strategy's mode and state, the limits, the start balances, models. */
+function noteDesk(s: StoredState, profile: Profile | null, engine: Desk['engine']): void {
+  for (const rt of engine.strategies) {
+    s.strategies[rt.strategy.name] = { mode: rt.mode, state: rt.state };
+    if (!(rt.strategy.name in s.models)) s.models[rt.strategy.name] = null;
+  }
+  if (profile) {
+    s.limits = { ...profile.risk };
+    s.startBalances = profile.startBalances.map((b) => ({ ...b }));
+  }
+}
+
+/** Feeds through ccxt: from loopback exchanges started here, or from the real venues. Loaded only when used.
+ * `wanted`: symbols per venue (default: the strategies' legs). */
+export async function startPushSource(
+  o: Pick<HostOptions, 'profile' | 'seed'>,
   listener: FeedListener,
-  credentials: Credentials | null,
+  wanted?: Map<string, Set<string>>,
+  credentials: Credentials | null = null,
 ): Promise<PushSource> {
   const { createVenueFeed } = await import('../../gateways/venues.ts');
   const p = o.profile;
-  const symbols = new Map<string, Set<string>>();
-  for (const s of p.strategies)
-    for (const leg of s.legs)
-      (symbols.get(leg.venue) ?? symbols.set(leg.venue, new Set()).get(leg.venue)!).add(leg.symbol);
+  const symbols = wanted ?? new Map<string, Set<string>>();
+  if (!wanted)
+    for (const s of p.strategies)
+      for (const leg of s.legs)
+        (symbols.get(leg.venue) ?? symbols.set(leg.venue, new Set()).get(leg.venue)!).add(leg.symbol);
   let closeLoopback = async () => undefined as void;
   const endpoints = new Map<string, Endpoint>();
   if (p.market.kind === 'loopback') {

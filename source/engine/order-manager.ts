@@ -22,6 +22,11 @@ export class OrderManager {
     return `${strategy}-${this.counter}`;
   }
 
+  /** After a restart: never reuse an id the journal already holds. */
+  resumeAfter(counter: number): void {
+    if (counter > this.counter) this.counter = counter;
+  }
+
   track(req: OrderRequest, now: number): ManagedOrder {
     const order: ManagedOrder = {
       clientOrderId: req.clientOrderId,

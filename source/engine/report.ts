@@ -1,40 +1,94 @@
-// The performance report: the numbers the break-even gate and the desk judge by.
+// The performance report: the numbers the break-even gate and the desk judge by, per strategy, venue and symbol.
 import { fmt, toNumber, type Fixed } from '../core/money.ts';
 import type { Engine } from './engine.ts';
-import type { Ledger, StrategyTotals } from './ledger.ts';
-import type { EquityStats } from './performance.ts';
+import type { Ledger, PositionAccount, StrategyTotals } from './ledger.ts';
+import type { EquityStats, PerformanceBook } from './performance.ts';
+import type { RoundTripStats } from './round-trips.ts';
 
 export interface ReportFigures {
+  /** grossPnl − fees + funding. */
   netPnl: string;
+  /** realizedPnl + unrealizedPnl, before fees and funding. */
   grossPnl: string;
+  realizedPnl: string;
+  unrealizedPnl: string;
+  /** Paid minus rebated, in the quote currency. */
   fees: string;
+  /** Received minus paid. */
   funding: string;
+  /** Fills booked. */
   trades: number;
+  /** Closed round trips (flat to flat): what winRate, profitFactor, expectancy and avgEdgeBps count. */
+  roundTrips: number;
   volume: string;
+  /** Share of round trips with net PnL above zero, 0..1. */
+  winRate: number;
+  /** Winners' net over losers' net; null when nothing lost. */
+  profitFactor: number | null;
+  /** Mean net PnL per round trip. */
+  expectancy: string;
+  /** Mean of each round trip's net PnL over its traded notional, bps. */
+  avgEdgeBps: number;
   maxDrawdown: string;
+  /** maxDrawdown over the peak equity it fell from, percent. */
+  maxDrawdownPct: number;
+  /** Engine time (ms) of the trough of the max drawdown; null when there was none. */
+  maxDrawdownAt: number | null;
   sharpe: number;
+  sortino: number;
+  /** The taker fee rate on all volume at which netPnl would be zero: (grossPnl + funding) / volume. */
   breakEvenFeeBps: number;
+  /** Fill prices against their orders' decision prices, volume-weighted bps; positive = worse for us. */
+  slippageBps: number;
+}
+
+export interface TotalFigures extends ReportFigures {
+  startEquity: string;
+  equity: string;
+  /** Drawdown now, from the peak so far. */
+  drawdown: string;
 }
 
 export interface Report {
-  total: ReportFigures;
+  total: TotalFigures;
   strategies: Record<string, ReportFigures>;
+  venues: Record<string, ReportFigures>;
+  symbols: Record<string, ReportFigures>;
 }
 
-function figures(t: StrategyTotals, maxDrawdown: Fixed, sharpe: number): ReportFigures {
+function figures(
+  t: StrategyTotals,
+  trips: RoundTripStats,
+  stats: EquityStats | undefined,
+  value: Fixed,
+  now: number,
+): ReportFigures {
   const gross = t.realized + t.unrealized;
   const volume = toNumber(t.volume);
+  const dd = stats?.maxDrawdownWith(value, now);
+  const decision = toNumber(t.decisionNotional);
   return {
     netPnl: fmt(t.net, 2),
     grossPnl: fmt(gross, 2),
+    realizedPnl: fmt(t.realized, 2),
+    unrealizedPnl: fmt(t.unrealized, 2),
     fees: fmt(t.fees, 2),
     funding: fmt(t.funding, 2),
     trades: t.trades,
+    roundTrips: trips.count,
     volume: fmt(t.volume, 2),
-    maxDrawdown: fmt(maxDrawdown, 2),
-    sharpe,
+    winRate: trips.count > 0 ? round(trips.wins / trips.count, 4) : 0,
+    profitFactor: trips.lost > 0n ? round(toNumber(trips.won) / toNumber(trips.lost), 3) : null,
+    expectancy: trips.count > 0 ? fmt(trips.net / BigInt(trips.count), 2) : '0.00',
+    avgEdgeBps: trips.count > 0 ? round(trips.edgeBpsSum / trips.count, 3) : 0,
+    maxDrawdown: fmt(dd?.abs ?? 0n, 2),
+    maxDrawdownPct: dd?.pct ?? 0,
+    maxDrawdownAt: dd?.at ?? null,
+    sharpe: stats?.sharpe() ?? 0,
+    sortino: stats?.sortino() ?? 0,
     // The taker-equivalent fee rate at which this record nets to zero.
     breakEvenFeeBps: volume > 0 ? round(((toNumber(gross) + toNumber(t.funding)) / volume) * 1e4, 3) : 0,
+    slippageBps: decision > 0 ? round((toNumber(t.slippage) / decision) * 1e4, 3) : 0,
   };
 }
 
@@ -45,27 +99,38 @@ function round(n: number, dp: number): number {
 
 export function buildReport(engine: Engine): Report {
   engine.refreshMarks();
-  return reportOf(
-    engine.ledger,
-    engine.equityStats,
-    new Map(engine.strategies.map((rt) => [rt.strategy.name, rt.stats])),
-  );
+  return reportOf(engine.ledger, engine.performance, engine.clock.now());
 }
 
-/** The report of a ledger and its sampled equity (whole book) and net PnL (per strategy) statistics. */
-export function reportOf(ledger: Ledger, total: EquityStats, perStrategy: Map<string, EquityStats>): Report {
-  const strategies: Record<string, ReportFigures> = {};
-  for (const [name, stats] of perStrategy) {
-    const t = ledger.totals((a) => a.strategy === name);
-    strategies[name] = figures(t, maxOf(stats.maxDrawdown, stats.drawdownAt(t.net)), stats.sharpe());
-  }
-  const equity = ledger.equity();
-  return {
-    total: figures(ledger.totals(), maxOf(total.maxDrawdown, total.drawdownAt(equity)), total.sharpe()),
-    strategies,
+/** The report of a ledger (as marked now) and its sampled equity statistics; `now` dates a drawdown under way. */
+export function reportOf(ledger: Ledger, perf: PerformanceBook, now: number): Report {
+  const accounts = ledger.accountsList();
+  const group = (
+    stats: Map<string, EquityStats>,
+    field: 'venue' | 'symbol' | 'strategy',
+  ): Record<string, ReportFigures> => {
+    const out: Record<string, ReportFigures> = {};
+    const names = new Set([...stats.keys(), ...accounts.map((a) => a[field])]);
+    for (const name of [...names].sort()) {
+      const filter = (a: PositionAccount) => a[field] === name;
+      const t = ledger.totals(filter);
+      const trips =
+        field === 'strategy' ? ledger.strategyRoundTrips(name) : ledger.positionRoundTrips(filter);
+      out[name] = figures(t, trips, stats.get(name), t.net, now);
+    }
+    return out;
   };
-}
-
-function maxOf(a: Fixed, b: Fixed): Fixed {
-  return a > b ? a : b;
+  const equity = ledger.equity();
+  const total = figures(ledger.totals(), ledger.strategyRoundTrips(), perf.total, equity, now);
+  return {
+    total: {
+      ...total,
+      startEquity: fmt(ledger.startEquity(), 2),
+      equity: fmt(equity, 2),
+      drawdown: fmt(perf.total.drawdownAt(equity), 2),
+    },
+    strategies: group(perf.strategies, 'strategy'),
+    venues: group(perf.venues, 'venue'),
+    symbols: group(perf.symbols, 'symbol'),
+  };
 }

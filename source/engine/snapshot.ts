@@ -4,27 +4,30 @@ import { abs, div, fmt, mul, str, toNumber, ZERO, type Fixed } from '../core/mon
 import type { ExposureRow, PositionRow, Snapshot, SpreadRow, StrategyRow } from '../control/protocol.ts';
 import { type Engine, key } from './engine.ts';
 import { unrealized } from './ledger.ts';
+import { buildReport } from './report.ts';
 
 export function buildSnapshot(engine: Engine, seq: number): Snapshot {
-  engine.refreshMarks();
+  // The money on screen is the report's, from the same function `tradedesk report` uses: they cannot differ.
+  const report = buildReport(engine);
   const now = engine.clock.now();
-  const totals = engine.ledger.totals();
+  const total = report.total;
   const equity = engine.ledger.equity();
-  const start = engine.ledger.startEquity();
-  const drawdown = engine.equityStats.drawdownAt(equity);
 
   const strategies: StrategyRow[] = engine.strategies.map((rt) => {
-    // A live strategy shows its real money; its paper record stays in the paper ledger.
-    const ledger = rt.mode === engine.mode ? engine.ledger : engine.liveLedger;
-    const t = ledger.totals((a) => a.strategy === rt.strategy.name);
+    // A live strategy shows its real money (the live ledger); a paper one the report's figures.
+    const live =
+      rt.mode !== engine.mode ? engine.liveLedger.totals((a) => a.strategy === rt.strategy.name) : null;
+    const figures = live
+      ? { netPnl: fmt(live.net, 2), trades: live.trades }
+      : report.strategies[rt.strategy.name];
     return {
       name: rt.strategy.name,
       venues: [...new Set(rt.strategy.legs.map((l) => l.venue))],
       symbol: rt.strategy.label,
       mode: rt.mode,
       state: rt.state,
-      netPnl: fmt(t.net, 2),
-      trades: t.trades,
+      netPnl: figures?.netPnl ?? '0.00',
+      trades: figures?.trades ?? 0,
       idleReason: idleReason(engine, rt.state, rt.denial, rt.strategy.idleReason),
     };
   });
@@ -170,22 +173,20 @@ export function buildSnapshot(engine: Engine, seq: number): Snapshot {
     spreads,
     signals,
     pnl: {
-      start: fmt(start, 2),
-      equity: fmt(equity, 2),
-      realized: fmt(totals.realized, 2),
-      unrealized: fmt(totals.unrealized, 2),
-      fees: fmt(totals.fees, 2),
-      funding: fmt(totals.funding, 2),
-      net: fmt(totals.net, 2),
-      drawdown: fmt(drawdown, 2),
-      maxDrawdown: fmt(
-        drawdown > engine.equityStats.maxDrawdown ? drawdown : engine.equityStats.maxDrawdown,
-        2,
-      ),
+      start: total.startEquity,
+      equity: total.equity,
+      realized: total.realizedPnl,
+      unrealized: total.unrealizedPnl,
+      fees: total.fees,
+      funding: total.funding,
+      net: total.netPnl,
+      drawdown: total.drawdown,
+      maxDrawdown: total.maxDrawdown,
       curve: [...engine.curve, toNumber(equity)],
-      breakEven: toNumber(start),
+      breakEven: toNumber(engine.ledger.startEquity()),
     },
     alerts: engine.alerts.slice(0, 50),
+    reconciliation: engine.reconciliation.map((d) => d.message),
   };
 }
 
@@ -196,6 +197,7 @@ function idleReason(
   reason: string | null,
 ): string | null {
   if (engine.state === 'HALTED') return 'halted by kill switch: R to re-arm';
+  if (engine.reconciliation.length > 0) return 'held: local state differs from the venues (see alerts)';
   if (state === 'PAUSED') return 'paused by operator';
   if (denial) return `risk: ${denial}`;
   return reason;
