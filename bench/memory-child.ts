@@ -1,5 +1,6 @@
 // Run in its own process: replay the simulated market through the engine and say its RSS at each checkpoint.
-// Usage: memory-child DIR N1 N2 … (event counts, ascending); prints one JSON line {"rssMb": {"N1": MB, …}}.
+// Usage: memory-child DIR N1 N2 … (event counts, ascending); prints one JSON line
+// {"rssMb": {"N1": MB, …}, "heapMb": {"N1": MB, …}}: RSS, and the live heap after a full collection (--expose-gc).
 import { SimClock } from '../source/core/clock.ts';
 import { SimMarket } from '../gateways/sim/market.ts';
 import { simProfile } from '../source/engine/config.ts';
@@ -20,6 +21,8 @@ const { engine, journal } = buildDesk({
   fsync: 'none',
 });
 const rssMb: Record<string, number> = {};
+const heapMb: Record<string, number> = {};
+const collect = (globalThis as { gc?: () => void }).gc;
 let done = 0;
 for (const checkpoint of checkpoints) {
   for (; done < checkpoint; done++) {
@@ -28,6 +31,9 @@ for (const checkpoint of checkpoints) {
     engine.onMarket(ev);
   }
   rssMb[checkpoint] = process.memoryUsage.rss() / 2 ** 20;
+  // What the engine still holds: a leak shows here first, whatever V8's heap sizing does to RSS.
+  collect?.();
+  heapMb[checkpoint] = process.memoryUsage().heapUsed / 2 ** 20;
 }
 journal.close();
-process.stdout.write(JSON.stringify({ rssMb, fills: engine.fills }) + '\n');
+process.stdout.write(JSON.stringify({ rssMb, heapMb, fills: engine.fills }) + '\n');

@@ -10,13 +10,19 @@ export interface Memory {
   rssMbAfterFirst: number;
   rssMbAfterLast: number;
   growthPct: number;
+  /** Live heap after a full collection at each checkpoint. */
+  heapMbAfterFirst: number;
+  heapMbAfterLast: number;
 }
+
+/** A full collection before each live-heap reading; RSS is read first, as the process has it. */
+const HEAP_SHAPE = ['--expose-gc'];
 
 /** `command` starts memory-child (bundled, or from sources with the TypeScript loader). */
 export function measureMemory(command: string[], first: number, last: number): Promise<Memory> {
   const dir = mkdtempSync(join(tmpdir(), 'td-bench-memory-'));
   return new Promise<Memory>((resolve, reject) => {
-    const child = spawn(process.execPath, [...command, dir, String(first), String(last)], {
+    const child = spawn(process.execPath, [...HEAP_SHAPE, ...command, dir, String(first), String(last)], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, NODE_ENV: 'production' },
     });
@@ -27,10 +33,18 @@ export function measureMemory(command: string[], first: number, last: number): P
     child.on('error', reject);
     child.on('close', (code) => {
       if (code !== 0) return reject(new Error(`memory run exited ${code}: ${err.trim().split('\n')[0]}`));
-      const { rssMb } = JSON.parse(out) as { rssMb: Record<string, number> };
+      const { rssMb, heapMb } = JSON.parse(out) as Record<'rssMb' | 'heapMb', Record<string, number>>;
       const a = rssMb[first];
       const b = rssMb[last];
-      resolve({ first, last, rssMbAfterFirst: a, rssMbAfterLast: b, growthPct: ((b - a) / a) * 100 });
+      resolve({
+        first,
+        last,
+        rssMbAfterFirst: a,
+        rssMbAfterLast: b,
+        growthPct: ((b - a) / a) * 100,
+        heapMbAfterFirst: heapMb[first],
+        heapMbAfterLast: heapMb[last],
+      });
     });
   }).finally(() => rmSync(dir, { recursive: true, force: true }));
 }

@@ -98,6 +98,8 @@ export async function runBench(o: BenchOptions) {
     rssMbAfter1M: round(memory.rssMbAfterFirst),
     rssMbAfter10M: round(memory.rssMbAfterLast),
     rssGrowthPct: round(memory.growthPct, 2),
+    heapMbAfter1M: round(memory.heapMbAfterFirst, 2),
+    heapMbAfter10M: round(memory.heapMbAfterLast, 2),
     startupMs: Math.round(startupMs),
     quick: o.quick,
     counts: { replayEvents: replayCount, memoryEvents: [memFirst, memLast], pacedSeconds },
@@ -164,6 +166,7 @@ export function benchLines(r: BenchResult): string[] {
       `<= ${TARGETS.rssGrowthPct} % and < ${TARGETS.rssMb} MB`,
       (r.rssGrowthPct ?? Infinity) <= TARGETS.rssGrowthPct && (r.rssMbAfter10M ?? Infinity) < TARGETS.rssMb,
     ),
+    `      live heap              ${r.heapMbAfter1M} MB after ${M(memFirst)}, ${r.heapMbAfter10M} MB after ${M(memLast)} (after a full collection)`,
     row(
       'start-up',
       `${n(r.startupMs)} ms to the first full frame (sim profile, tmux)`,

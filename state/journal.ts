@@ -23,8 +23,30 @@ import {
   utcDay,
   type RotationOptions,
 } from './segments.ts';
+import { replaceFileAtomically } from './atomic-file.ts';
 
 export const GENESIS = '0'.repeat(64);
+
+/** Where a closed journal leaves its last seq and hash: the chain alone cannot show an edit of the last line. */
+export function journalHeadFile(file: string): string {
+  return file.replace(/\.ndjson$/, '') + '.head.json';
+}
+
+export interface JournalHead {
+  seq: number;
+  /** sha256 of the line with that seq. */
+  hash: string;
+}
+
+/** The head a clean close wrote, or null (never closed cleanly, or unreadable: then it proves nothing). */
+export function readJournalHead(file: string): JournalHead | null {
+  try {
+    const head = JSON.parse(readFileSync(journalHeadFile(file), 'utf8')) as JournalHead;
+    return Number.isInteger(head.seq) && typeof head.hash === 'string' ? head : null;
+  } catch {
+    return null;
+  }
+}
 
 export type JournalRecord = Record<string, unknown>;
 
@@ -286,6 +308,12 @@ export class Journal {
       fsyncSync(this.fd);
       closeSync(this.fd);
       this.fd = -1;
+      // The head, beside the journal: `check` then catches an edited or cut-off last line too.
+      if (this.seq > 0)
+        replaceFileAtomically(
+          journalHeadFile(this.file),
+          JSON.stringify({ seq: this.seq, hash: this.prev }) + '\n',
+        );
     }
   }
 }

@@ -41,6 +41,9 @@ describe('tradedesk bench', () => {
     // The console painted: bytes and frames were counted on its terminal.
     expect(out.terminalBytesPerSec).toBeGreaterThan(0);
     expect(out.framesPerSec).toBeGreaterThan(0);
+    // What the engine holds after a full collection does not grow with the events it has seen (no leak).
+    expect(out.heapMbAfter1M).toBeGreaterThan(0);
+    expect(out.heapMbAfter10M).toBeLessThan(out.heapMbAfter1M * 1.25);
     expect(out.machine.cores).toBeGreaterThan(0);
     expect(out.quick).toBe(true);
   });

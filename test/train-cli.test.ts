@@ -57,7 +57,8 @@ describe('tradedesk train', () => {
     for (const [flags, message] of [
       [['--model', 'svm'], /--model expects one of logistic, gbdt, not "svm"/],
       [['--horizon', 'soon'], /--horizon expects a duration like 5s/],
-      [['--data', dir], /--data .*: no recording reader in this build/],
+      [['--data', dir], /recording .*: no meta\.json/],
+      [['--data', dir, '--seed', '1'], /choose one/],
     ] as const) {
       const r = await runCli(['train', ...flags, '--data-dir', dir]);
       expect(r.code).toBe(2);
@@ -65,4 +66,33 @@ describe('tradedesk train', () => {
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
     }
   });
+
+  it('trains on a recording of what the engine consumed (--data)', async () => {
+    const dir = temp();
+    const recording = join(dir, 'rec');
+    const rec = await runCli(
+      [
+        '--headless',
+        '--config',
+        'sim',
+        '--record',
+        recording,
+        '--duration',
+        '10',
+        '--status-every',
+        '100',
+        '--data-dir',
+        dir,
+      ],
+      { timeoutMs: 60_000 },
+    );
+    expect(rec.code).toBe(0);
+    const r = await runCli(['train', '--data', recording, '--horizon', '2s', '--json', '--data-dir', dir]);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({ model: 'logistic', version: 'v1' });
+    expect(out.oos.samples).toBeGreaterThan(100);
+    const artifact = JSON.parse(readFileSync(out.file, 'utf8'));
+    expect(artifact.window.source).toEqual({ kind: 'data', dir: recording });
+  }, 90_000);
 });

@@ -7,18 +7,7 @@ import { JournalError } from '../../state/journal.ts';
 import { StateError } from '../../state/store.ts';
 import { redact } from '../core/redact.ts';
 import { ControlError } from '../control/endpoint.ts';
-import { runAttachCommand } from './attach.ts';
-import { runBenchCommand } from './bench.ts';
-import { runCheckCommand } from './check.ts';
 import { runConsoleCommand } from './console.ts';
-import { runCtlCommand } from './ctl.ts';
-import { runHeadlessCommand } from './headless.ts';
-import { runMigrateCommand } from './migrate.ts';
-import { runRecordCommand } from './record.ts';
-import { runReplayCommand } from './replay.ts';
-import { runReportCommand } from './report.ts';
-import { runSimVenueCommand } from './sim-venue.ts';
-import { runTrainCommand } from './train.ts';
 
 export interface Flags {
   config?: string;
@@ -66,15 +55,17 @@ export interface CommonOptions {
 
 export class UsageError extends Error {}
 
+// Commands other than the console load when they run: its start-up never reads the loopback exchanges,
+// the control socket client, training or the bench.
 export async function main(input: string[], flags: Flags): Promise<number> {
   try {
     const [command, ...rest] = input;
     const dataDir = checkFlags(flags);
     // ctl and attach talk to a running engine: no profile to load, so a broken config cannot lock an operator out.
-    if (command === 'ctl') return await runCtlCommand(rest, { dataDir, flags });
+    if (command === 'ctl') return await (await import('./ctl.ts')).runCtlCommand(rest, { dataDir, flags });
     if (command === 'attach') {
       if (rest.length > 1) throw new UsageError(`unexpected argument "${rest[1]}"`);
-      return await runAttachCommand(rest[0], { dataDir, flags });
+      return await (await import('./attach.ts')).runAttachCommand(rest[0], { dataDir, flags });
     }
     if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
     if (flags.record !== undefined && !(command === undefined && flags.headless))
@@ -84,23 +75,25 @@ export async function main(input: string[], flags: Flags): Promise<number> {
     const common = { profile: profileOf(flags), dataDir, flags };
     switch (command) {
       case undefined:
-        return flags.headless ? await runHeadlessCommand(common) : await runConsoleCommand(common);
+        return flags.headless
+          ? await (await import('./headless.ts')).runHeadlessCommand(common)
+          : await runConsoleCommand(common);
       case 'replay':
-        return await runReplayCommand(common);
+        return await (await import('./replay.ts')).runReplayCommand(common);
       case 'check':
-        return runCheckCommand(common);
+        return await (await import('./check.ts')).runCheckCommand(common);
       case 'report':
-        return runReportCommand(common);
+        return await (await import('./report.ts')).runReportCommand(common);
       case 'bench':
-        return await runBenchCommand(common);
+        return await (await import('./bench.ts')).runBenchCommand(common);
       case 'sim-venue':
-        return await runSimVenueCommand(common);
+        return await (await import('./sim-venue.ts')).runSimVenueCommand(common);
       case 'train':
-        return runTrainCommand(common);
+        return await (await import('./train.ts')).runTrainCommand(common);
       case 'record':
-        return await runRecordCommand(common);
+        return await (await import('./record.ts')).runRecordCommand(common);
       case 'migrate':
-        return runMigrateCommand(common);
+        return await (await import('./migrate.ts')).runMigrateCommand(common);
       default:
         throw new UsageError(`unknown command "${command}" (see tradedesk --help)`);
     }

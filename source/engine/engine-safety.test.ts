@@ -316,4 +316,28 @@ describe('promotion to live', () => {
     expect(engine.command({ type: 'demote', strategy: 'scripted' })).toMatchObject({ ok: true });
     expect(engine.strategies[0].mode).toBe('paper');
   });
+
+  it('forgets each live order once it is finished, so routing state stays bounded over many orders', () => {
+    const roundTrips = 60;
+    const trades: OrderIntent[][] = [[intent({})], [], [intent({ side: 'sell', price: 64_099.9 })], []];
+    for (let i = 0; i < roundTrips; i++)
+      trades.push(
+        [intent({ qty: 0.002, price: 64_100.1 })],
+        [intent({ side: 'sell', qty: 0.002, price: 64_099.9, tag: 'close' })],
+      );
+    const { engine, market } = desk(trades, {
+      live: true,
+      promotion: { minTrades: 2, minNetPnl: 0, maxDrawdown: 1_000 },
+    });
+    market(1_000);
+    market(1_020);
+    market(1_040, 64_100);
+    market(1_060, 64_100);
+    expect(engine.command({ type: 'promote', strategy: 'scripted', confirm: 'scripted' }).ok).toBe(true);
+    // 5 orders a second: under the order-rate limit.
+    for (let i = 0; i < 2 * roundTrips + 2; i++) market(1_080 + 200 * i, 64_100);
+    expect(engine.liveLedger.totals().trades).toBe(2 * roundTrips);
+    expect(engine.orders.openCount).toBe(0);
+    expect(engine.liveOrdersTracked).toBe(0);
+  });
 });

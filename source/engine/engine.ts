@@ -152,11 +152,17 @@ export class Engine {
   private readonly triggers: SafetyTriggers;
   private readonly promotion: BreakEvenGateRules;
   private readonly liveRisk: RiskView;
-  /** Orders sent to live gateways: their updates and cancels go there, their lines to the live journal. */
+  /** Open orders sent to live gateways: their updates and cancels go there, their lines to the live journal. */
   private readonly liveOrderIds = new Set<string>();
   /** Engine times of the orders sent in the last second, oldest first (the order-rate limit). */
   private readonly orderTimes: number[] = [];
   private readonly curveEveryMs: number;
+
+  /** Live orders the engine still routes (open ones only; the memory test keeps it bounded). */
+  get liveOrdersTracked(): number {
+    return this.liveOrderIds.size;
+  }
+
   private readonly leadVenue: string;
   private nextCurveTs = 0;
   private nextIntegrityTs = 0;
@@ -625,6 +631,15 @@ export class Engine {
   private contextFor(rt: StrategyRuntime): StrategyContext {
     const name = rt.strategy.name;
     const clock = this.clock;
+    // Strategies ask for the same few legs on every tick: look their keys up, do not build and hash new strings.
+    const keys = new Map<string, Map<string, string>>();
+    const legKey = (venue: string, symbol: string): string => {
+      let bySymbol = keys.get(venue);
+      if (!bySymbol) keys.set(venue, (bySymbol = new Map()));
+      let k = bySymbol.get(symbol);
+      if (k === undefined) bySymbol.set(symbol, (k = key(venue, symbol)));
+      return k;
+    };
     return {
       get now() {
         return clock.now();
@@ -633,15 +648,15 @@ export class Engine {
         return rt.deciding;
       },
       staleAfterMs: this.staleAfterMs,
-      book: (venue, symbol) => this.books.get(key(venue, symbol)),
-      instrument: (venue, symbol) => this.instruments.get(key(venue, symbol))!,
+      book: (venue, symbol) => this.books.get(legKey(venue, symbol)),
+      instrument: (venue, symbol) => this.instruments.get(legKey(venue, symbol))!,
       position: (venue, symbol) =>
         toNumber(
-          this.ledgerOf(rt.mode).account(name, venue, symbol, this.quotes.get(key(venue, symbol))!).qty,
+          this.ledgerOf(rt.mode).account(name, venue, symbol, this.quotes.get(legKey(venue, symbol))!).qty,
         ),
       openOrders: () => this.orders.openOrders(name),
       dataAgeMs: (venue, symbol) => {
-        const t = this.lastData.get(key(venue, symbol));
+        const t = this.lastData.get(legKey(venue, symbol));
         return t === undefined ? Number.POSITIVE_INFINITY : clock.now() - t;
       },
     };
@@ -781,6 +796,8 @@ export class Engine {
         reason: update.reason ?? null,
       });
     }
+    // A finished live order needs no more routing: forget it, or the set grows with every order ever sent.
+    if (!this.orders.get(update.clientOrderId)) this.liveOrderIds.delete(update.clientOrderId);
     if (update.status === 'rejected')
       this.alert(
         'warning',

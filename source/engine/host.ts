@@ -202,6 +202,18 @@ export class EngineHost {
       recorder,
     );
     deliver = { onMarket: (ev) => host.onMarket(ev), onHealth: (h) => host.onHealth(h) };
+    // What the operator set before the restart: a PAUSED strategy stays paused; a LIVE one comes back on paper
+    // and must pass the gate again (real money never resumes by itself).
+    for (const [name, was] of Object.entries(store.data.strategies)) {
+      if (!engine.strategies.some((rt) => rt.strategy.name === name)) continue;
+      if (was.state === 'PAUSED') engine.command({ type: 'pause', strategy: name });
+      if (was.mode === 'live')
+        engine.alert(
+          'warning',
+          'engine',
+          `${name} was LIVE before the restart: it runs on PAPER until promoted again`,
+        );
+    }
     await store.update((s) => noteDesk(s, o.profile, engine));
     engine.on((e) => {
       if (e.type !== 'state') return;

@@ -29,6 +29,26 @@ const fill = (orderId: string, side: string, qty: string, price: string, fee: st
 });
 
 describe('auditJournal', () => {
+  it('catches an edited last line and a cut-off tail against the head a clean close recorded', () => {
+    const { file, j } = journal();
+    j.append({ type: 'deposit', ts: 0, venue: 'binance', currency: 'USDT', amount: '1000' });
+    j.append({ type: 'order', ts: 0, orderId: 'o1' });
+    j.append(fill('o1', 'buy', '0.01', '64000', '0.32'));
+    j.close();
+    expect(auditJournal(file).findings).toEqual([]);
+    const clean = readFileSync(file, 'utf8');
+    // One byte of the last line: the chain alone has no later line to notice it.
+    writeFileSync(file, clean.replace('"price":"64000"', '"price":"64001"'));
+    expect(auditJournal(file).findings.map((f) => [f.line, f.message])).toEqual([
+      [3, 'line 3 was changed after the journal was closed (its hash is not the one recorded at close)'],
+    ]);
+    // The last line cut off whole: seq and chain still run 1, 2 without a gap.
+    writeFileSync(file, clean.split('\n').slice(0, 2).join('\n') + '\n');
+    expect(auditJournal(file).findings.map((f) => f.message)).toEqual([
+      'the journal ends at line 2, but it was closed at seq 3: lines after 2 are missing',
+    ]);
+  });
+
   it('rebuilds cash, positions and PnL from a clean journal with no findings', () => {
     const { file, j } = journal();
     j.append({ type: 'deposit', ts: 0, venue: 'binance', currency: 'USDT', amount: '1000' });

@@ -2,7 +2,7 @@
 // independently from the fills, fees and funding alone.
 import { existsSync } from 'node:fs';
 import { fx, mul, str, ZERO, type Fixed } from '../core/money.ts';
-import { GENESIS, hashLine, readJournalText } from '../../state/journal.ts';
+import { GENESIS, hashLine, readJournalHead, readJournalText } from '../../state/journal.ts';
 import { baseOf, quoteOf } from './fee-conversion.ts';
 import { Ledger } from './ledger.ts';
 
@@ -108,6 +108,25 @@ export function auditJournal(
       findings.push({ severity: 'critical', file, line: n, message: (e as Error).message });
     }
     onRecord?.(audit, Number(r.ts), (r.type as string | undefined) ?? 'fill');
+  }
+  // The head the last clean close wrote: an edited last line or a cut-off tail shows against it.
+  const head = readJournalHead(file);
+  if (head) {
+    const whole = torn ? lines.length - 1 : lines.length;
+    if (head.seq > whole)
+      findings.push({
+        severity: 'critical',
+        file,
+        line: whole,
+        message: `the journal ends at line ${whole}, but it was closed at seq ${head.seq}: lines after ${whole} are missing`,
+      });
+    else if (hashLine(lines[head.seq - 1]) !== head.hash)
+      findings.push({
+        severity: 'critical',
+        file,
+        line: head.seq,
+        message: `line ${head.seq} was changed after the journal was closed (its hash is not the one recorded at close)`,
+      });
   }
 
   function apply(r: Record<string, unknown>, n: number): void {

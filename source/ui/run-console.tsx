@@ -16,8 +16,16 @@ export interface RunConsoleOptions {
 const ENTER_ALTERNATE_SCREEN = '\x1b[?1049h\x1b[H';
 const LEAVE_ALTERNATE_SCREEN = '\x1b[?1049l';
 const CLEAR_SCREEN = '\x1b[2J\x1b[H';
-/** Ink's maxFps throttles only the terminal write, so snapshots are thinned before they reach React. */
-const FRAMES_PER_SECOND = 15;
+/**
+ * Ink's maxFps throttles only the terminal write, so snapshots are thinned before they reach React.
+ * 12, not the engine's 15: a frame of changed prices and ages costs ~1.7 KB at 160×48, so 12/s stays under 25 KB/s.
+ */
+const FRAMES_PER_SECOND = 12;
+/**
+ * Ink's own render throttle sits above our cadence: at the same rate (15/s) it deferred or merged every
+ * snapshot that arrived a little early, and the console painted 5-7 frames a second.
+ */
+const INK_MAX_FPS = 4 * FRAMES_PER_SECOND;
 
 export async function runConsole(client: EngineClient, opts: RunConsoleOptions = {}): Promise<void> {
   const stdout = opts.stdout ?? process.stdout;
@@ -88,7 +96,7 @@ export async function runConsole(client: EngineClient, opts: RunConsoleOptions =
       stdin,
       exitOnCtrlC: false,
       patchConsole: false,
-      maxFps: FRAMES_PER_SECOND,
+      maxFps: INK_MAX_FPS,
       incrementalRendering: true,
     });
     stdout.on('resize', redraw);
