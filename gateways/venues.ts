@@ -1,9 +1,8 @@
 // One place that turns a venue's configuration into a market feed: the only door from the engine to ccxt.
 import type { MarketFeed } from '../source/core/market-feed.ts';
 import type { Instrument } from '../source/core/instrument.ts';
-import { CcxtExecution, type CcxtTradingClient } from './ccxt/ccxt-execution.ts';
+import { CcxtExecution, type CcxtExecutionOptions, type CcxtTradingClient } from './ccxt/ccxt-execution.ts';
 import { CcxtFeed } from './ccxt/ccxt-feed.ts';
-import { hyperliquidClientId } from './hyperliquid/client-id.ts';
 import { venueClientIdFor } from './ccxt/client-id.ts';
 import { createCcxtClient, type CcxtClientConfig } from './ccxt/client.ts';
 import { createHyperliquidClient, hyperliquidQuirks, type HyperliquidExtras } from './hyperliquid/client.ts';
@@ -23,6 +22,19 @@ export async function createVenueFeed(endpoint: VenueEndpoint, symbols: string[]
   return new CcxtFeed({ venue: endpoint.venue, client, symbols, quirks: { fundingIntervalHours: 8 } });
 }
 
+/**
+ * What execution must know of a venue (by ccxt class id): the client order id it accepts (chosen in
+ * `ccxt/client-id.ts`), and the sign of fees on its account stream.
+ */
+export function venueExecutionQuirks(
+  ccxt: string,
+): Pick<CcxtExecutionOptions, 'venueClientId' | 'streamedFeePaidNegative'> {
+  const venueClientId = venueClientIdFor(ccxt);
+  // ccxt's OKX account stream hands fees over with OKX's sign (paid negative).
+  if (ccxt === 'okx') return { venueClientId, streamedFeePaidNegative: true };
+  return venueClientId ? { venueClientId } : {};
+}
+
 /** A live execution gateway on the venue's account (the endpoint carries the credentials), connected and streaming. */
 export async function createVenueExecution(
   endpoint: VenueEndpoint,
@@ -37,7 +49,7 @@ export async function createVenueExecution(
     venue: endpoint.venue,
     client,
     instruments,
-    venueClientId: hyperliquid ? hyperliquidClientId : venueClientIdFor(endpoint.ccxt),
+    ...venueExecutionQuirks(endpoint.ccxt),
     onError,
   });
   await execution.connect();

@@ -4,10 +4,9 @@ import type { BookEvent, MarketEvent } from '../source/core/market-events.ts';
 import type { MarketFeed, VenueHealthChange } from '../source/core/market-feed.ts';
 import { roundAmount, roundPrice } from '../source/core/instrument.ts';
 import type { OrderUpdate } from '../source/core/trading.ts';
-import { createVenueFeed } from '../gateways/venues.ts';
+import { createVenueFeed, venueExecutionQuirks } from '../gateways/venues.ts';
 import { createCcxtClient } from '../gateways/ccxt/client.ts';
 import { CcxtExecution, type CcxtTradingClient } from '../gateways/ccxt/ccxt-execution.ts';
-import { venueClientIdFor } from '../gateways/ccxt/client-id.ts';
 import { LOOPBACK_VENUES, startLoopback, type Loopback } from '../gateways/sim-venue/loopback.ts';
 import type { LoopbackVenue } from '../gateways/sim-venue/faults.ts';
 import { sleep, until } from './wait.ts';
@@ -42,6 +41,7 @@ describe.each([
   ['hyperliquid', 'ETH/USDC:USDC'],
   ['binance-spot', 'ETH/USDT'],
   ['bybit', 'ETH/USDT:USDT'],
+  ['okx', 'ETH/USDT:USDT'],
 ])('faults on %s', (name, symbol) => {
   let venue: LoopbackVenue;
   let feed: MarketFeed;
@@ -93,10 +93,11 @@ describe.each([
     const from = health.length;
     const mark = events.length;
     venue.faults.apply({ skipSequence: true });
-    // Binance diffs are chained (pu on USDⓈ-M, U = previous u + 1 on spot): a gap forces a resync.
+    // Binance diffs are chained (pu on USDⓈ-M, U = previous u + 1 on spot), Bybit's u by one, OKX's by prevSeqId: a gap
+    // forces a resync.
     if (name !== 'hyperliquid') {
       await expectAlertAndRecovery(from, mark);
-      expect(health.slice(from).some((h) => /Checksum|gap|sequence/i.test(h.message))).toBe(true);
+      expect(health.slice(from).some((h) => /Checksum|gap|sequence|nonce/i.test(h.message))).toBe(true);
     } else {
       // Hyperliquid sends whole snapshots: a held-back push costs one update, and the next is whole again.
       await until('fresh books', () => events.slice(mark).filter((e) => e.kind === 'book').length >= 3);
@@ -125,7 +126,7 @@ describe.each([
   });
 });
 
-describe.each(['binance', 'bybit'])('orders under faults (%s)', (name) => {
+describe.each(['binance', 'bybit', 'okx'])('orders under faults (%s)', (name) => {
   it('a rate-limited order is reported rejected once, never lost or placed twice', async () => {
     const venue = loopback.venues.find((v) => v.name === name)!;
     const symbol = 'ETH/USDT:USDT';
@@ -149,7 +150,7 @@ describe.each(['binance', 'bybit'])('orders under faults (%s)', (name) => {
       venue: name,
       client,
       instruments: feed.instruments,
-      venueClientId: venueClientIdFor(venue.ccxt),
+      ...venueExecutionQuirks(venue.ccxt),
     });
     const updates: OrderUpdate[] = [];
     exec.setListener({ onOrderUpdate: (u) => updates.push(u), onFill: () => undefined });
@@ -183,7 +184,8 @@ describe.each(['binance', 'bybit'])('orders under faults (%s)', (name) => {
       expect(answer[0]).toMatchObject({ status: 'rejected' });
       expect(answer[0].reason).toMatch(/DDoSProtection|RateLimit|429/);
       const open = await client.fetchOpenOrders(symbol);
-      expect(open.filter((o) => o.clientOrderId === 'limited-1')).toEqual([]);
+      const sent = venueExecutionQuirks(venue.ccxt).venueClientId?.('limited-1') ?? 'limited-1';
+      expect(open.filter((o) => o.clientOrderId === sent)).toEqual([]);
     } finally {
       await client.close();
       await feed.stop();

@@ -24,6 +24,7 @@ describe('tradedesk sim-venue', () => {
         ['hyperliquid', 'hyperliquid'],
         ['binance-spot', 'binance'],
         ['bybit', 'bybit'],
+        ['okx', 'okx'],
       ]);
       for (const v of venues) {
         const Cls = (
@@ -44,8 +45,12 @@ describe('tradedesk sim-venue', () => {
         try {
           await client.loadMarkets();
           const symbol =
-            { binance: 'BTC/USDT:USDT', hyperliquid: 'BTC/USDC:USDC', bybit: 'BTC/USDT:USDT' }[v.name] ??
-            'BTC/USDT';
+            {
+              binance: 'BTC/USDT:USDT',
+              hyperliquid: 'BTC/USDC:USDC',
+              bybit: 'BTC/USDT:USDT',
+              okx: 'BTC/USDT:USDT',
+            }[v.name] ?? 'BTC/USDT';
           const book = await client.watchOrderBook(symbol);
           expect(book.bids.length, v.name).toBeGreaterThanOrEqual(20);
           expect(book.bids[0][0]).toBeLessThan(book.asks[0][0]);

@@ -45,6 +45,11 @@ export interface CcxtTradingClient {
   cancelOrder(id: string, symbol: string, params?: Record<string, unknown>): Promise<unknown>;
   has?: Record<string, unknown>;
   cancelAllOrders?(symbol?: string, params?: Record<string, unknown>): Promise<unknown>;
+  /** The venue's word on one order (a cancel acknowledged without its outcome is confirmed with it). */
+  fetchOrder?(id: string, symbol?: string, params?: Record<string, unknown>): Promise<CcxtOrder>;
+  /** Where a venue has no cancel-all (OKX swaps), the orders open on it and a batch cancel of them. */
+  fetchOpenOrders?(symbol?: string): Promise<CcxtOrder[]>;
+  cancelOrders?(ids: string[], symbol?: string): Promise<unknown>;
   watchOrders(symbol?: string): Promise<CcxtOrder[]>;
   watchMyTrades(symbol?: string): Promise<CcxtTrade[]>;
   watchBalance?(): Promise<{ total?: Record<string, number> }>;
@@ -68,8 +73,13 @@ export interface CcxtExecutionOptions {
   venue: string;
   client: CcxtTradingClient;
   instruments: Instrument[];
-  /** The id the venue accepts for our client order id (Hyperliquid wants 128-bit hex, Bybit ≤ 36 of [A-Za-z0-9_-]). */
+  /** The id the venue accepts for our client order id (see `client-id.ts`: Hyperliquid, Bybit and OKX each map it). */
   venueClientId?: (clientOrderId: string) => string;
+  /**
+   * Own trades on the account stream carry the fee with the venue's sign, paid negative (ccxt's OKX `watchMyTrades`
+   * passes `fillFee` through, while its REST trades flip it): flip it to ours, paid positive.
+   */
+  streamedFeePaidNegative?: boolean;
   now?: () => number;
   onError?: (message: string) => void;
 }
@@ -113,7 +123,10 @@ export class CcxtExecution implements ExecutionVenue {
     this.listener = listener;
   }
 
-  /** Check an order against the venue's precision and limits; returns the exact strings to send (amount in contracts). */
+  /**
+   * Check an order against the venue's precision and limits; returns the exact strings to send. The amount is in the
+   * venue's unit: contracts where it counts contracts (our qty is always base units).
+   */
   prepare(order: OrderRequest): { amount: string; price: string } {
     const inst = this.instruments.get(order.symbol);
     if (!inst) throw new OrderRefused(`${this.name} has no market ${order.symbol}`);
@@ -123,7 +136,7 @@ export class CcxtExecution implements ExecutionVenue {
     const price = this.o.client.priceToPrecision(order.symbol, order.price);
     if (fx(amount) !== fx(numberToDecimalString(contracts)))
       throw new OrderRefused(
-        `amount ${order.qty} is not on ${this.name}'s step for ${order.symbol} (${amount}${size === 1 ? '' : ' contracts'})`,
+        `amount ${order.qty} is not on ${this.name}'s step for ${order.symbol} (${size === 1 ? amount : `${amount} contracts of ${size}`})`,
       );
     if (Number(amount) <= 0) throw new OrderRefused(`amount ${order.qty} rounds to zero on ${this.name}`);
     const notional = contractsToBase(Number(amount), size) * Number(price);
@@ -181,7 +194,20 @@ export class CcxtExecution implements ExecutionVenue {
         // The answer is news too: a cancel confirmed here is not lost if the stream missed it.
         const a = answer as Partial<CcxtOrder> | undefined;
         if (a && (a.status === 'canceled' || a.status === 'expired'))
-          this.onOrder({ ...a, id: a.id ?? id, symbol: o.symbol, clientOrderId: undefined });
+          return this.onOrder({ ...a, id: a.id ?? id, symbol: o.symbol, clientOrderId: undefined });
+        // OKX acknowledges a cancel without its outcome: ask for the order, so a stream that missed it costs nothing.
+        const venueId = a?.id ?? o.venueId;
+        if (a && a.status === undefined && venueId && this.o.client.fetchOrder)
+          return (
+            this.o.client
+              .fetchOrder(venueId, o.symbol)
+              .then((now) => {
+                if (now.status === 'canceled' || now.status === 'expired')
+                  this.onOrder({ ...now, id: venueId, symbol: o.symbol, clientOrderId: undefined });
+              })
+              // Only a second opinion: the cancel itself went through, and the stream still has the final word.
+              .catch(() => undefined)
+          );
       })
       .catch((e: Error) =>
         this.o.onError?.(`cancel ${clientOrderId} on ${this.name} failed: ${e.message.split('\n')[0]}`),
@@ -198,6 +224,23 @@ export class CcxtExecution implements ExecutionVenue {
           await this.o.client.cancelAllOrders(symbol);
         } catch (e) {
           // Binance spot answers a cancel-all with nothing open as an unknown order: nothing was left to cancel.
+          if ((e as Error).constructor.name === 'OrderNotFound') continue;
+          failed.push(`${symbol}: ${(e as Error).message.split('\n')[0]}`);
+        }
+      }
+    } else if (
+      this.o.client.fetchOpenOrders &&
+      this.o.client.cancelOrders &&
+      this.o.client.has?.fetchOpenOrders &&
+      this.o.client.has?.cancelOrders
+    ) {
+      // No cancel-all on the venue (OKX swaps): ask what is open there, ours or not, and cancel it in one batch.
+      for (const symbol of symbols) {
+        try {
+          const ids = (await this.o.client.fetchOpenOrders(symbol)).map((o) => o.id);
+          if (ids.length > 0) await this.o.client.cancelOrders(ids, symbol);
+        } catch (e) {
+          // Every one of them was gone by the time the batch arrived (our own cancels above got there first).
           if ((e as Error).constructor.name === 'OrderNotFound') continue;
           failed.push(`${symbol}: ${(e as Error).message.split('\n')[0]}`);
         }
@@ -288,6 +331,7 @@ export class CcxtExecution implements ExecutionVenue {
     this.stopped = true;
   }
 
+  /** Base units per contract of a market (1 where the venue counts base units). */
   private contractSize(symbol: string): number {
     return contractSizeOf(this.o.client.markets?.[symbol]);
   }
@@ -323,6 +367,7 @@ export class CcxtExecution implements ExecutionVenue {
     this.seenTrades.add(key);
     const inst = this.instruments.get(t.symbol);
     const size = this.contractSize(t.symbol);
+    const fee = (this.o.streamedFeePaidNegative ? -1 : 1) * (t.fee?.cost ?? 0);
     this.filledByFills.set(id, (this.filledByFills.get(id) ?? 0) + contractsToBase(t.amount, size));
     this.listener?.onFill({
       ts: t.timestamp ?? this.now(),
@@ -331,7 +376,7 @@ export class CcxtExecution implements ExecutionVenue {
       side: t.side === 'sell' ? 'sell' : 'buy',
       qty: contractsToBaseFixed(t.amount, size),
       price: fx(numberToDecimalString(t.price)),
-      fee: fx(numberToDecimalString(t.fee?.cost ?? 0)),
+      fee: fx(numberToDecimalString(fee === 0 ? 0 : fee)),
       feeCurrency: t.fee?.currency ?? inst?.quote ?? 'USD',
       liquidity: t.takerOrMaker === 'maker' ? 'maker' : 'taker',
       orderId: id,

@@ -3,8 +3,8 @@ import type { FeedListener, MarketFeed } from '../../source/core/market-feed.ts'
 import type { Instrument } from '../../source/core/instrument.ts';
 import type { Level } from '../../source/core/market-events.ts';
 import { numberToDecimalString } from '../../source/core/money.ts';
-import { instrumentFromMarket, type CcxtMarket, type InstrumentQuirks } from './instruments.ts';
 import { contractSizeOf, contractsToBase } from './contract-size.ts';
+import { instrumentFromMarket, type CcxtMarket, type InstrumentQuirks } from './instruments.ts';
 
 /** The part of a ccxt pro exchange this feed uses. */
 export interface CcxtProClient {
@@ -211,7 +211,7 @@ export class CcxtFeed implements MarketFeed {
       symbol,
       ts: now,
       rate: numberToDecimalString(fr.fundingRate ?? 0),
-      nextFundingTs: fr.nextFundingTimestamp ?? fr.fundingTimestamp ?? Math.ceil(now / interval) * interval,
+      nextFundingTs: nextSettlement(fr, now) ?? Math.ceil(now / interval) * interval,
       markPrice: fr.markPrice ?? 0,
     });
     await sleep(this.o.fundingEveryMs ?? 10_000);
@@ -224,6 +224,20 @@ function levels(side: number[][], depth: number, contractSize: number): Level[] 
   const out: Level[] = new Array(n);
   for (let i = 0; i < n; i++) out[i] = [side[i][0], contractsToBase(side[i][1], contractSize)];
   return out;
+}
+
+/**
+ * The settlement the rate is for: the earliest time still to come. Binance's fundingTimestamp is the next funding;
+ * OKX's is too, and its nextFundingTimestamp is the one after that.
+ */
+function nextSettlement(
+  fr: { nextFundingTimestamp?: number; fundingTimestamp?: number },
+  now: number,
+): number | undefined {
+  const ahead = [fr.fundingTimestamp, fr.nextFundingTimestamp].filter(
+    (t): t is number => typeof t === 'number' && t > now,
+  );
+  return ahead.length > 0 ? Math.min(...ahead) : (fr.nextFundingTimestamp ?? fr.fundingTimestamp);
 }
 
 function tradeKey(t: { id?: string; timestamp?: number; price: number; amount: number }): string {

@@ -11,7 +11,7 @@ export interface CcxtMarket {
   settle?: string;
   /** Perpetuals and futures pay funding; spot does not. */
   contract?: boolean;
-  /** Base units per contract where the venue counts amounts in contracts (ccxt: 1 for spot and most linear perps). */
+  /** Base units per contract where the venue counts amounts in contracts (OKX swaps); 1 or absent elsewhere (spot, most linear perps). */
   contractSize?: number;
   maker?: number;
   taker?: number;

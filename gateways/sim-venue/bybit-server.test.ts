@@ -9,7 +9,7 @@ import { ZERO, fx, mul, type Fixed } from '../../source/core/money.ts';
 import { createCcxtClient } from '../ccxt/client.ts';
 import { CcxtExecution, type CcxtTradingClient } from '../ccxt/ccxt-execution.ts';
 import { instrumentFromMarket, type CcxtMarket } from '../ccxt/instruments.ts';
-import { bybitClientId } from '../ccxt/client-id.ts';
+import { bybitClientId } from '../ccxt/bybit-client-id.ts';
 import { startLoopback, type Loopback } from './loopback.ts';
 import type { LoopbackVenue } from './faults.ts';
 import { sleep, until } from '../../test/wait.ts';

@@ -6,10 +6,12 @@ import type { LoopbackVenue } from './faults.ts';
 import { startHyperliquidServer } from './hyperliquid-server.ts';
 import { BYBIT_SOURCE_VENUE, BYBIT_VENUE, bybitInstrument } from './bybit-market.ts';
 import { startBybitServer } from './bybit-server.ts';
+import { OKX_SOURCE_VENUE, OKX_VENUE, okxInstrument } from './okx-market.ts';
+import { startOkxServer } from './okx-server.ts';
 import { SimExchange, type SimExchangeOptions } from './sim-exchange.ts';
 
 /** Every loopback venue, in the order they start (and `tradedesk sim-venue` lists them). */
-export const LOOPBACK_VENUES = ['binance', 'hyperliquid', SPOT_VENUE, BYBIT_VENUE] as const;
+export const LOOPBACK_VENUES = ['binance', 'hyperliquid', SPOT_VENUE, BYBIT_VENUE, OKX_VENUE] as const;
 export type LoopbackVenueName = (typeof LOOPBACK_VENUES)[number];
 /** What the demo trades on; the spot venue starts only when asked for. */
 const DEFAULT_VENUES: LoopbackVenueName[] = ['binance', 'hyperliquid'];
@@ -40,6 +42,8 @@ export async function startLoopback(
   if (wanted.has(SPOT_VENUE)) exchange.addMirrorVenue(SPOT_VENUE, SPOT_SOURCE_VENUE, spotInstrument);
   // Bybit's perps are the Binance perp's books, trades and funding: zero basis between the two.
   if (wanted.has(BYBIT_VENUE)) exchange.addMirrorVenue(BYBIT_VENUE, BYBIT_SOURCE_VENUE, bybitInstrument);
+  // OKX's swaps are the Binance perp's books in contracts: zero basis to the Binance perp, the same funding.
+  if (wanted.has(OKX_VENUE)) exchange.addMirrorVenue(OKX_VENUE, OKX_SOURCE_VENUE, okxInstrument);
   exchange.start();
   const starters: Record<LoopbackVenueName, (port: number) => Promise<LoopbackVenue>> = {
     binance: (port) =>
@@ -48,6 +52,7 @@ export async function startLoopback(
       startHyperliquidServer(exchange, { port, privateKey: opts.accounts?.hyperliquid?.privateKey }),
     [SPOT_VENUE]: (port) => startBinanceSpotServer(exchange, { port }),
     [BYBIT_VENUE]: (port) => startBybitServer(exchange, { port }),
+    [OKX_VENUE]: (port) => startOkxServer(exchange, { port }),
   };
   const venues: LoopbackVenue[] = [];
   try {

@@ -99,7 +99,7 @@ export class SimExchange {
   private readonly startBalance: string;
   /** Per venue: the fee tier accounts trade at, when the venue gives accounts better rates than the market's default. */
   private readonly accountFees = new Map<string, { maker: string; taker: string }>();
-  /** Books mirrored onto other venues: source venue|symbol → each mirror's instrument (spot and Bybit both mirror Binance). */
+  /** Books mirrored onto other venues: source venue|symbol → each mirror's instrument (spot, Bybit and OKX all mirror Binance). */
   private readonly mirrors = new Map<string, Instrument[]>();
 
   constructor(opts: SimExchangeOptions) {
