@@ -133,7 +133,10 @@ describe('tradedesk ctl', () => {
     expect(live.stderr).toContain(join(dir, 'live', 'control.sock'));
 
     const cases: [string[], string][] = [
-      [['ctl'], 'tradedesk: ctl needs a verb: status, pause, resume, promote, demote, kill, rearm, reduce, accept\n'],
+      [
+        ['ctl'],
+        'tradedesk: ctl needs a verb: status, pause, resume, promote, demote, kill, rearm, reduce, accept\n',
+      ],
       [
         ['ctl', 'launch'],
         'tradedesk: unknown ctl verb "launch" (expected status, pause, resume, promote, demote, kill, rearm, reduce, accept)\n',
