@@ -10,6 +10,8 @@ import { createConsoleStore } from './store.ts';
 export interface RunConsoleOptions {
   stdout?: NodeJS.WriteStream;
   stdin?: NodeJS.ReadStream;
+  /** The engine's latest snapshot, if one came before the console: the first frame is then the full picture. */
+  initial?: Snapshot | null;
 }
 
 // The alternate screen keeps the cursor's row from the shell: frames must start at the top.
@@ -30,7 +32,7 @@ const INK_MAX_FPS = 4 * FRAMES_PER_SECOND;
 export async function runConsole(client: EngineClient, opts: RunConsoleOptions = {}): Promise<void> {
   const stdout = opts.stdout ?? process.stdout;
   const stdin = opts.stdin ?? process.stdin;
-  const store = createConsoleStore(null, { attached: client.attached === true });
+  const store = createConsoleStore(opts.initial ?? null, { attached: client.attached === true });
   const size = (): { columns: number; rows: number } => ({
     columns: stdout.columns || 80,
     rows: stdout.rows || 24,
