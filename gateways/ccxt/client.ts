@@ -29,7 +29,34 @@ export async function prepareClient<
   T extends CcxtProClient & { urls: Record<string, unknown>; loadHttpProxyAgent(): Promise<unknown> },
 >(client: T): Promise<T> {
   if (JSON.stringify(client.urls).includes('"ws://')) await client.loadHttpProxyAgent();
+  guardSubscriptionSends(client as unknown as SocketOwner);
   return client;
+}
+
+interface SocketOwner {
+  client(url: string): { send(message: unknown): Promise<unknown> } & { sendGuarded?: boolean };
+}
+
+/**
+ * With rate limiting on, ccxt sends a subscription from inside a throttle callback and drops the promise: a socket
+ * that closes at that moment becomes an unhandled rejection ("WebSocket is not open"), which ends a Node process.
+ * The close itself already fails the watch (and our feed retries it), so the lost send needs no second voice.
+ */
+function guardSubscriptionSends(owner: SocketOwner): void {
+  const clientFor = owner.client.bind(owner);
+  owner.client = (url) => {
+    const socket = clientFor(url);
+    if (!socket.sendGuarded) {
+      const send = socket.send.bind(socket);
+      socket.send = (message) => {
+        const sent = send(message);
+        sent?.catch?.(() => undefined);
+        return sent;
+      };
+      socket.sendGuarded = true;
+    }
+    return socket;
+  };
 }
 
 export async function createCcxtClient(config: CcxtClientConfig): Promise<CcxtProClient> {
