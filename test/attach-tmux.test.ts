@@ -1,54 +1,26 @@
 // End to end: tradedesk attach in a real tmux at 160×48 on a headless engine; quitting detaches, the engine runs on.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ctlStatus, startHeadless, type HeadlessEngine } from './headless-engine.ts';
 import { BIN } from './run-cli.ts';
-import { sleep, until } from './wait.ts';
+import { tmuxDriver } from './tmux.ts';
+import { until } from './wait.ts';
 
-const socket = `td-attach-${process.pid}`;
-const tmux = (...args: string[]) =>
-  execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-const screen = () => tmux('capture-pane', '-p', '-t', 'td');
+const { tmux, waitFor, start, kill } = tmuxDriver('td-attach');
 const PANES = ['Strategies', 'Positions', 'Spreads', 'Signals', 'PnL', 'Alerts'];
-
-async function waitFor(what: string, test: (s: string) => boolean, timeoutMs = 20_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  while (Date.now() < deadline) {
-    last = screen();
-    if (test(last)) return last;
-    await sleep(200);
-  }
-  throw new Error(`timed out waiting for ${what}; screen was:\n${last}`);
-}
 
 /** Run `tradedesk attach` in a fresh tmux session; resolves with its exit code once it has one. */
 function attach(dir: string): () => Promise<string> {
-  const exitFile = join(dir, 'attach-exit-code');
-  rmSync(exitFile, { force: true });
-  const command = `'${process.execPath}' '${BIN}' attach --data-dir '${dir}'; echo $? > '${exitFile}'`;
-  tmux('new-session', '-d', '-s', 'td', '-x', '160', '-y', '48', command);
-  return async () => {
-    const deadline = Date.now() + 15_000;
-    while (!existsSync(exitFile) && Date.now() < deadline) await sleep(200);
-    return readFileSync(exitFile, 'utf8').trim();
-  };
+  return start(`'${process.execPath}' '${BIN}' attach --data-dir '${dir}'`, join(dir, 'attach-exit-code'));
 }
 
 const engines: HeadlessEngine[] = [];
 afterEach(async () => {
   for (const e of engines.splice(0)) await e.stop();
 });
-afterAll(() => {
-  try {
-    tmux('kill-server');
-  } catch {
-    // already gone
-  }
-});
+afterAll(kill);
 
 describe('attach in tmux', () => {
   it('is the full console on a headless engine: K halts it, q y detaches with 0 and the engine keeps running', async () => {
