@@ -1,25 +1,14 @@
 // Run in its own process: replay the simulated market through the engine and say its RSS at each checkpoint.
 // Usage: memory-child DIR N1 N2 … (event counts, ascending); prints one JSON line
 // {"rssMb": {"N1": MB, …}, "heapMb": {"N1": MB, …}}: RSS, and the live heap after a full collection (--expose-gc).
-import { SimClock } from '../source/core/clock.ts';
+import { benchDesk } from './bench-desk.ts';
 import { SimMarket } from '../gateways/sim/market.ts';
-import { simProfile } from '../source/engine/config.ts';
-import { buildDesk } from '../source/engine/build.ts';
 import { REPLAY_START_TS } from '../source/engine/replay.ts';
 
 const [dir, ...counts] = process.argv.slice(2);
 const checkpoints = counts.map(Number);
 const market = new SimMarket({ seed: 1, updatesPerSecond: 200, startTs: REPLAY_START_TS });
-const clock = new SimClock(REPLAY_START_TS);
-const { engine, journal } = buildDesk({
-  profile: simProfile(),
-  clock,
-  storeDir: dir,
-  mode: 'paper',
-  liveAllowed: false,
-  instruments: market.instruments,
-  fsync: 'none',
-});
+const { engine, journal, clock } = benchDesk(dir, market.instruments);
 const rssMb: Record<string, number> = {};
 const heapMb: Record<string, number> = {};
 const collect = (globalThis as { gc?: () => void }).gc;

@@ -1,13 +1,11 @@
 // The engine fed at a live rate: each wire message handled when it is due, its latency from due to done,
 // optionally with the real console rendering the engine's snapshots on another thread (as in the product).
+import { benchDesk, countOrdersSent } from './bench-desk.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
-import { SimClock } from '../source/core/clock.ts';
 import type { MarketEvent } from '../source/core/market-events.ts';
-import { simProfile } from '../source/engine/config.ts';
-import { buildDesk } from '../source/engine/build.ts';
 import { REPLAY_START_TS } from '../source/engine/replay.ts';
 import { buildSnapshot } from '../source/engine/snapshot.ts';
 import type { FromConsole, ToConsole } from './console-worker.ts';
@@ -40,25 +38,9 @@ const SPIN_NS = 150_000n;
 export async function pacedRun(o: PacedRunOptions): Promise<PacedRun> {
   const stream = marketStreamFor(o.seconds * 1000, o.updatesPerSec);
   const dir = mkdtempSync(join(tmpdir(), 'td-bench-paced-'));
-  const clock = new SimClock(REPLAY_START_TS);
-  const { engine, journal } = buildDesk({
-    profile: simProfile(),
-    clock,
-    storeDir: dir,
-    mode: 'paper',
-    liveAllowed: false,
-    instruments: stream.instruments,
-    fsync: 'none',
-  });
-  // Count orders handed to the venues: the bench wraps the venue objects, the engine is untouched.
-  let sent = 0;
-  for (const venue of engine.venues.values()) {
-    const submit = venue.submit.bind(venue);
-    venue.submit = (order, now) => {
-      sent += 1;
-      submit(order, now);
-    };
-  }
+  const desk = benchDesk(dir, stream.instruments);
+  const { engine, journal, clock } = desk;
+  const sentOrders = countOrdersSent(desk);
   const worker = o.console?.();
   try {
     if (worker) await reply(worker, (m) => m.type === 'ready');
@@ -88,14 +70,14 @@ export async function pacedRun(o: PacedRunOptions): Promise<PacedRun> {
         }
         now = process.hrtime.bigint();
       }
-      const before = sent;
+      const before = sentOrders();
       const ev = JSON.parse(stream.lines[i]) as MarketEvent;
       clock.advanceTo(ev.ts);
       engine.onMarket(ev);
       if (ev.kind !== 'book') continue;
       const latency = Number(process.hrtime.bigint() - due);
       ticks[nTicks++] = latency;
-      if (sent > before) orderTicks.push(latency);
+      if (sentOrders() > before) orderTicks.push(latency);
     }
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
     const result: PacedRun = {
@@ -120,16 +102,8 @@ export async function pacedRun(o: PacedRunOptions): Promise<PacedRun> {
 /** Run the same code on other data first, so the measured run sees optimized code, not the JIT at work. */
 async function warmUp(dir: string, worker: Worker | undefined): Promise<void> {
   const stream = marketStream(30_000, 2);
-  const clock = new SimClock(REPLAY_START_TS);
-  const { engine, journal } = buildDesk({
-    profile: simProfile(),
-    clock,
-    storeDir: join(dir, 'warm-up'),
-    mode: 'paper',
-    liveAllowed: false,
-    instruments: stream.instruments,
-    fsync: 'none',
-  });
+  const desk = benchDesk(join(dir, 'warm-up'), stream.instruments);
+  const { engine, journal, clock } = desk;
   for (let i = 0; i < stream.lines.length; i++) {
     const ev = JSON.parse(stream.lines[i]) as MarketEvent;
     clock.advanceTo(ev.ts);

@@ -1,12 +1,9 @@
 // Replay throughput: wire lines through the whole engine on one core, against a floor that only parses them.
+import { benchDesk, countOrdersSent } from './bench-desk.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SimClock } from '../source/core/clock.ts';
 import type { MarketEvent } from '../source/core/market-events.ts';
-import { simProfile } from '../source/engine/config.ts';
-import { buildDesk } from '../source/engine/build.ts';
-import { REPLAY_START_TS } from '../source/engine/replay.ts';
 import type { MarketStream } from './market-stream.ts';
 
 export interface ReplayThroughput {
@@ -35,16 +32,8 @@ export function parseFloor(lines: string[]): number {
 
 /** Books → signals → strategies → risk → paper execution → ledger → journal, on a simulated clock. */
 export function replayLines(lines: string[], stream: MarketStream, dir: string): { fills: number } {
-  const clock = new SimClock(REPLAY_START_TS);
-  const { engine, journal } = buildDesk({
-    profile: simProfile(),
-    clock,
-    storeDir: dir,
-    mode: 'paper',
-    liveAllowed: false,
-    instruments: stream.instruments,
-    fsync: 'none',
-  });
+  const desk = benchDesk(dir, stream.instruments);
+  const { engine, journal, clock } = desk;
   for (let i = 0; i < lines.length; i++) {
     const ev = JSON.parse(lines[i]) as MarketEvent;
     clock.advanceTo(ev.ts);
@@ -88,32 +77,17 @@ export function measureReplay(stream: MarketStream): ReplayThroughput {
 
 /** Each book tick's time from message in (before parsing) to its orders with the venue, for the ticks that sent one. */
 export function orderTickLatencies(stream: MarketStream, dir: string): number[] {
-  const clock = new SimClock(REPLAY_START_TS);
-  const { engine, journal } = buildDesk({
-    profile: simProfile(),
-    clock,
-    storeDir: dir,
-    mode: 'paper',
-    liveAllowed: false,
-    instruments: stream.instruments,
-    fsync: 'none',
-  });
-  let sent = 0;
-  for (const venue of engine.venues.values()) {
-    const submit = venue.submit.bind(venue);
-    venue.submit = (order, now) => {
-      sent += 1;
-      submit(order, now);
-    };
-  }
+  const desk = benchDesk(dir, stream.instruments);
+  const { engine, journal, clock } = desk;
+  const sentOrders = countOrdersSent(desk);
   const out: number[] = [];
   for (let i = 0; i < stream.lines.length; i++) {
-    const before = sent;
+    const before = sentOrders();
     const t = process.hrtime.bigint();
     const ev = JSON.parse(stream.lines[i]) as MarketEvent;
     clock.advanceTo(ev.ts);
     engine.onMarket(ev);
-    if (sent > before) out.push(Number(process.hrtime.bigint() - t));
+    if (sentOrders() > before) out.push(Number(process.hrtime.bigint() - t));
   }
   journal.close();
   return out;

@@ -22,11 +22,11 @@ export interface Loopback {
   close(): Promise<void>;
 }
 
-/** Accounts the loopback venues accept besides their built-in test keys (the operator's own, with --live). */
-export interface LoopbackAccounts {
-  binance?: { apiKey: string; secret: string };
-  hyperliquid?: { privateKey: string };
-}
+/**
+ * The operator's keys per venue (ccxt's field names), which the loopback accepts as accounts besides its built-in
+ * test keys: with --live it stands in for the venues where those accounts live.
+ */
+export type LoopbackAccounts = (venue: string) => Record<string, string | undefined> | undefined;
 
 export async function startLoopback(
   opts: SimExchangeOptions & {
@@ -45,11 +45,18 @@ export async function startLoopback(
   // OKX's swaps are the Binance perp's books in contracts: zero basis to the Binance perp, the same funding.
   if (wanted.has(OKX_VENUE)) exchange.addMirrorVenue(OKX_VENUE, OKX_SOURCE_VENUE, okxInstrument);
   exchange.start();
+  const binanceKeys = opts.accounts?.('binance');
   const starters: Record<LoopbackVenueName, (port: number) => Promise<LoopbackVenue>> = {
     binance: (port) =>
-      startBinanceServer(exchange, { port, accounts: opts.accounts?.binance ? [opts.accounts.binance] : [] }),
+      startBinanceServer(exchange, {
+        port,
+        accounts:
+          binanceKeys?.apiKey && binanceKeys.secret
+            ? [{ apiKey: binanceKeys.apiKey, secret: binanceKeys.secret }]
+            : [],
+      }),
     hyperliquid: (port) =>
-      startHyperliquidServer(exchange, { port, privateKey: opts.accounts?.hyperliquid?.privateKey }),
+      startHyperliquidServer(exchange, { port, privateKey: opts.accounts?.('hyperliquid')?.privateKey }),
     [SPOT_VENUE]: (port) => startBinanceSpotServer(exchange, { port }),
     [BYBIT_VENUE]: (port) => startBybitServer(exchange, { port }),
     [OKX_VENUE]: (port) => startOkxServer(exchange, { port }),

@@ -7,17 +7,17 @@ export async function runSimVenueCommand({ profile, flags }: CommonOptions): Pro
   const m = profile.market;
   const sim = m.kind === 'venues' ? { seed: 1, speed: 1, updatesPerSecond: 100, assets: undefined } : m;
   const port = flags.port;
-  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65531))
-    throw new UsageError('--port expects a port number from 0 to 65531');
-  // --port N serves Binance on N, Hyperliquid on N+1, Binance spot on N+2, Bybit on N+3 and OKX on N+4; without it, any free ports.
+  // --port N serves the venues on N, N+1, … in LOOPBACK_VENUES order (Binance, Hyperliquid, Binance spot, Bybit,
+  // OKX); without it, any free ports.
+  const highest = 65535 - (LOOPBACK_VENUES.length - 1);
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > highest))
+    throw new UsageError(`--port expects a port number from 0 to ${highest}`);
   const loopback = await startLoopback({
     seed: flags.seed ?? sim.seed,
     speed: sim.speed,
     updatesPerSecond: sim.updatesPerSecond,
     assets: sim.assets,
-    ports: port
-      ? { binance: port, hyperliquid: port + 1, 'binance-spot': port + 2, bybit: port + 3, okx: port + 4 }
-      : undefined,
+    ports: port ? Object.fromEntries(LOOPBACK_VENUES.map((name, i) => [name, port + i])) : undefined,
     venues: LOOPBACK_VENUES,
   });
   process.stdout.write(describeLoopback(loopback.venues) + '\n');

@@ -112,6 +112,7 @@ interface FundingClock {
 }
 
 const MAX_ALERTS = 200;
+const NO_VENUES: readonly ExecutionVenue[] = [];
 const MAX_CURVE = 240;
 
 export class Engine {
@@ -154,6 +155,9 @@ export class Engine {
   private readonly liveRisk: RiskView;
   /** Open orders sent to live gateways: their updates and cancels go there, their lines to the live journal. */
   private readonly liveOrderIds = new Set<string>();
+  /** Every execution venue, paper and live, and the ones behind each venue name. */
+  private readonly allVenues: ExecutionVenue[] = [];
+  private readonly venuesNamed = new Map<string, ExecutionVenue[]>();
   /** Engine times of the orders sent in the last second, oldest first (the order-rate limit). */
   private readonly orderTimes: number[] = [];
   private readonly curveEveryMs: number;
@@ -249,6 +253,13 @@ export class Engine {
         onFill: (f) => this.onFill(f, 'live'),
         onOrderUpdate: (u) => this.onOrderUpdate(u),
       });
+    // Paper and live venues of one name see the same market data: found once here, not per message.
+    for (const venue of [...options.venues, ...(options.liveVenues?.values() ?? [])]) {
+      this.allVenues.push(venue);
+      const named = this.venuesNamed.get(venue.name) ?? [];
+      named.push(venue);
+      this.venuesNamed.set(venue.name, named);
+    }
     this.strategies = options.strategies.map((strategy) => {
       const rt = {
         strategy,
@@ -420,8 +431,7 @@ export class Engine {
 
   /** Deliver what is due by `now`: order arrivals at venues, funding settlements, curve samples. */
   advance(now: number): void {
-    for (const v of this.venues.values()) v.advance(now);
-    for (const v of this.options.liveVenues?.values() ?? []) v.advance(now);
+    for (const v of this.allVenues) v.advance(now);
     for (const [k, f] of this.funding) {
       if (f.nextFundingTs <= now) {
         this.settleFunding(k, f);
@@ -464,15 +474,12 @@ export class Engine {
       if (ev.snapshot) book.applySnapshot(ev.bids, ev.asks, ev.seq, ev.ts);
       else book.applyDiff(ev.bids, ev.asks, ev.seq, ev.ts);
       this.integrity.onMarket(ev, book, this.reportFinding);
-      this.venues.get(ev.venue)?.onBook(book, ev);
-      this.options.liveVenues?.get(ev.venue)?.onBook(book, ev);
+      for (const v of this.venuesNamed.get(ev.venue) ?? NO_VENUES) v.onBook(book, ev);
       this.updateSignal(k, book);
     } else {
       this.integrity.onMarket(ev, book, this.reportFinding);
-      if (ev.kind === 'trade') {
-        this.venues.get(ev.venue)?.onTrade(ev);
-        this.options.liveVenues?.get(ev.venue)?.onTrade(ev);
-      } else this.onFundingRate(k, ev);
+      if (ev.kind === 'trade') for (const v of this.venuesNamed.get(ev.venue) ?? NO_VENUES) v.onTrade(ev);
+      else this.onFundingRate(k, ev);
     }
     // Features and forecasts first, so a strategy decides on the forecast that includes this event.
     this.signalHub?.onMarket(ev, book);
@@ -718,13 +725,6 @@ export class Engine {
     this.orderTimes.push(now);
     this.decisionPrices.set(req.clientOrderId, fx(req.decisionPrice));
     venue.submit(req, now);
-  }
-
-  private venuePosition(venue: string, symbol: string): number {
-    let total = ZERO;
-    for (const acc of this.ledger.accountsList())
-      if (acc.venue === venue && acc.symbol === symbol) total += acc.qty;
-    return toNumber(total);
   }
 
   private onFill(fill: Fill, mode: Mode): void {

@@ -405,7 +405,7 @@ export async function startPushSource(
       speed: m.speed,
       updatesPerSecond: m.updatesPerSecond,
       assets: m.assets,
-      accounts: loopbackAccounts(credentials),
+      accounts: credentials ? (venue) => credentials.reveal(venue) : undefined,
     });
     closeLoopback = loopback.close;
     for (const v of loopback.venues)
@@ -436,16 +436,5 @@ export async function startPushSource(
       await Promise.all(feeds.map((f) => f.stop()));
       await closeLoopback();
     },
-  };
-}
-
-/** The operator's keys as loopback accounts: the loopback stands in for the venues where they live. */
-function loopbackAccounts(credentials: Credentials | null) {
-  const binance = credentials?.reveal('binance');
-  const hyperliquid = credentials?.reveal('hyperliquid');
-  return {
-    binance:
-      binance?.apiKey && binance.secret ? { apiKey: binance.apiKey, secret: binance.secret } : undefined,
-    hyperliquid: hyperliquid?.privateKey ? { privateKey: hyperliquid.privateKey } : undefined,
   };
 }

@@ -1,5 +1,5 @@
 // After a kill: keep asking venues to cancel until they confirm, name what would not cancel, and (by config) flatten.
-import { roundAmount, roundPrice } from '../core/instrument.ts';
+import { roundAmount, roundPrice, type Instrument } from '../core/instrument.ts';
 import { toNumber } from '../core/money.ts';
 import type { OrderIntent } from '../core/trading.ts';
 
@@ -10,7 +10,7 @@ export interface KillSwitchDesk {
   /** Every non-zero position: who owns it, where, how much (signed, exact). */
   positions(): { strategy: string; venue: string; symbol: string; qty: bigint }[];
   book(venue: string, symbol: string): { ready: boolean; bestBid: number; bestAsk: number } | undefined;
-  instrument(venue: string, symbol: string): Parameters<typeof roundPrice>[0] | undefined;
+  instrument(venue: string, symbol: string): Instrument | undefined;
   /** Send a reduce-only exit for a strategy through risk (HALTED lets verified reduce-only exits through). */
   placeExit(strategy: string, intent: OrderIntent): void;
   hasOpenOrder(strategy: string, venue: string, symbol: string): boolean;
