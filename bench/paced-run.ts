@@ -33,7 +33,7 @@ export interface PacedRun {
 const NS_PER_MS = 1_000_000n;
 /** Sleep, not spin, until shortly before a message is due: the console's thread needs the core too. */
 const nap = new Int32Array(new SharedArrayBuffer(4));
-const SPIN_NS = 150_000n;
+const SPIN_NS = BigInt(process.env.SPIN_NS ?? 150_000);
 
 export async function pacedRun(o: PacedRunOptions): Promise<PacedRun> {
   const stream = marketStreamFor(o.seconds * 1000, o.updatesPerSec);

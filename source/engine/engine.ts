@@ -183,6 +183,10 @@ export class Engine {
   private readonly quotes = new Map<string, string>();
   /** Per instrument: the same asset's book on another venue and the signal they feed (found once, not per message). */
   private readonly signalPairs = new Map<string, { peer: string; leads: boolean; signal: BasisSignal }>();
+  /** Each book's last mark and the mid it came from: the exact conversion is made only when the mid moves. */
+  private readonly marks = new Map<string, { mid: number; mark: Fixed }>();
+  /** Each instrument's key by venue and symbol, made once: a market message must not build and hash a new string. */
+  private readonly keys = new Map<string, Map<string, string>>();
 
   constructor(private readonly options: EngineOptions) {
     this.clock = options.clock;
@@ -226,6 +230,9 @@ export class Engine {
     this.haltOnCritical = options.integrity?.haltOnCritical ?? options.mode === 'live';
     for (const inst of options.instruments) {
       const k = key(inst.venue, inst.symbol);
+      let bySymbol = this.keys.get(inst.venue);
+      if (!bySymbol) this.keys.set(inst.venue, (bySymbol = new Map()));
+      bySymbol.set(inst.symbol, k);
       this.instruments.set(k, inst);
       this.books.set(k, new OrderBook(inst.venue, inst.symbol));
       this.quotes.set(k, inst.quote);
@@ -463,11 +470,16 @@ export class Engine {
       this.kill(`integrity: ${f.message}`);
   }
 
+  /** The key of an instrument the engine trades, or undefined. */
+  private keyOf(venue: string, symbol: string): string | undefined {
+    return this.keys.get(venue)?.get(symbol);
+  }
+
   onMarket(ev: MarketEvent): void {
     this.advance(ev.ts);
-    const k = key(ev.venue, ev.symbol);
-    const book = this.books.get(k);
-    if (!book) return;
+    const k = this.keyOf(ev.venue, ev.symbol);
+    if (k === undefined) return;
+    const book = this.books.get(k)!;
     this.lastData.set(ev.venue, ev.ts);
     this.lastData.set(k, ev.ts);
     if (ev.kind === 'book') {
@@ -651,14 +663,7 @@ export class Engine {
     const name = rt.strategy.name;
     const clock = this.clock;
     // Strategies ask for the same few legs on every tick: look their keys up, do not build and hash new strings.
-    const keys = new Map<string, Map<string, string>>();
-    const legKey = (venue: string, symbol: string): string => {
-      let bySymbol = keys.get(venue);
-      if (!bySymbol) keys.set(venue, (bySymbol = new Map()));
-      let k = bySymbol.get(symbol);
-      if (k === undefined) bySymbol.set(symbol, (k = key(venue, symbol)));
-      return k;
-    };
+    const legKey = (venue: string, symbol: string): string => this.keyOf(venue, symbol) ?? key(venue, symbol);
     return {
       get now() {
         return clock.now();
@@ -885,7 +890,13 @@ export class Engine {
     for (const [k, book] of this.books) {
       if (!book.ready) continue;
       const inst = this.instruments.get(k)!;
-      const mark = roundTo(fx(book.mid.toFixed(Math.min(inst.priceDecimals + 1, 12))), 12);
+      const mid = book.mid;
+      let cached = this.marks.get(k);
+      if (cached?.mid !== mid) {
+        const mark = roundTo(fx(mid.toFixed(Math.min(inst.priceDecimals + 1, 12))), 12);
+        this.marks.set(k, (cached = { mid, mark }));
+      }
+      const mark = cached.mark;
       this.ledger.mark(inst.venue, inst.symbol, mark);
       this.liveLedger.mark(inst.venue, inst.symbol, mark);
     }

@@ -50,12 +50,10 @@ interface StrategyBook {
   roundTrip: OpenRoundTrip;
 }
 
-function key(strategy: string, venue: string, symbol: string): string {
-  return `${strategy}\u0000${venue}\u0000${symbol}`;
-}
-
 export class Ledger {
-  private readonly accounts = new Map<string, PositionAccount>();
+  /** In the order they were opened; `byLeg` finds one without building a key on every tick. */
+  private readonly accounts: PositionAccount[] = [];
+  private readonly byLeg = new Map<string, Map<string, Map<string, PositionAccount>>>();
   /** Cash per "venue:currency". */
   private readonly cash = new Map<string, Fixed>();
   private readonly startCash = new Map<string, Fixed>();
@@ -70,8 +68,11 @@ export class Ledger {
   }
 
   account(strategy: string, venue: string, symbol: string, quote: string): PositionAccount {
-    const k = key(strategy, venue, symbol);
-    let acc = this.accounts.get(k);
+    let byVenue = this.byLeg.get(strategy);
+    if (!byVenue) this.byLeg.set(strategy, (byVenue = new Map()));
+    let bySymbol = byVenue.get(venue);
+    if (!bySymbol) byVenue.set(venue, (bySymbol = new Map()));
+    let acc = bySymbol.get(symbol);
     if (!acc) {
       acc = {
         strategy,
@@ -90,7 +91,8 @@ export class Ledger {
         decisionNotional: ZERO,
         roundTrip: new OpenRoundTrip(),
       };
-      this.accounts.set(k, acc);
+      bySymbol.set(symbol, acc);
+      this.accounts.push(acc);
     }
     return acc;
   }
@@ -171,7 +173,7 @@ export class Ledger {
   /** Closed round trips of single positions (one strategy, venue and symbol each) that pass `filter`. */
   positionRoundTrips(filter: (acc: PositionAccount) => boolean): RoundTripStats {
     const out = noRoundTrips();
-    for (const acc of this.accounts.values()) if (filter(acc)) mergeRoundTrips(out, acc.roundTrip.closed);
+    for (const acc of this.accounts) if (filter(acc)) mergeRoundTrips(out, acc.roundTrip.closed);
     return out;
   }
 
@@ -190,13 +192,13 @@ export class Ledger {
   }
 
   mark(venue: string, symbol: string, price: Fixed): void {
-    for (const acc of this.accounts.values()) {
+    for (const acc of this.accounts) {
       if (acc.venue === venue && acc.symbol === symbol) acc.mark = price;
     }
   }
 
   accountsList(): PositionAccount[] {
-    return [...this.accounts.values()];
+    return this.accounts.slice();
   }
 
   cashBalances(): Map<string, Fixed> {
@@ -213,7 +215,7 @@ export class Ledger {
   equity(): Fixed {
     let total = ZERO;
     for (const v of this.cash.values()) total += v;
-    for (const acc of this.accounts.values()) total += mul(acc.qty, acc.mark);
+    for (const acc of this.accounts) total += mul(acc.qty, acc.mark);
     return total;
   }
 
@@ -229,7 +231,7 @@ export class Ledger {
       slippage: ZERO,
       decisionNotional: ZERO,
     };
-    for (const acc of this.accounts.values()) {
+    for (const acc of this.accounts) {
       if (filter && !filter(acc)) continue;
       t.realized += acc.realized;
       t.unrealized += unrealized(acc);

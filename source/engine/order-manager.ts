@@ -70,7 +70,9 @@ export class OrderManager {
     return o;
   }
 
+  /** Nothing open is the usual answer on a tick: give it without building a list. */
   openOrders(strategy?: string): ManagedOrder[] {
+    if (this.open.size === 0) return [];
     const all = [...this.open.values()];
     return strategy ? all.filter((o) => o.strategy === strategy) : all;
   }

@@ -39,7 +39,45 @@ interface LegView {
   inst: Instrument;
   book: OrderBook;
   pos: number;
+  /** The instrument's taker fee in bps, worked out once per instrument. */
+  takerBps: number;
 }
+
+/**
+ * Why the strategy sits out, kept as numbers and worded only when someone reads it: a strategy
+ * decides on every tick, the screen reads a few times a second.
+ */
+type IdleWhy =
+  | { kind: 'text'; text: string }
+  | { kind: 'waiting'; orders: number }
+  | { kind: 'stale'; venue: string; ageMs: number }
+  | { kind: 'edge'; edge: number; needed: number }
+  | { kind: 'thin'; edge: number; qty: number; minQty: number }
+  | { kind: 'holding'; exit: number; closeAt: number }
+  | { kind: 'dust'; imbalance: number; venue: string };
+
+function wordIdle(why: IdleWhy): string {
+  switch (why.kind) {
+    case 'text':
+      return why.text;
+    case 'waiting':
+      return `waiting on ${why.orders} order${why.orders > 1 ? 's' : ''}`;
+    case 'stale':
+      return `stale data on ${why.venue} (${(why.ageMs / 1000).toFixed(1)} s)`;
+    case 'edge':
+      return `edge ${why.edge.toFixed(1)} bp < ${why.needed.toFixed(1)} bp needed`;
+    case 'thin':
+      return `edge ${why.edge.toFixed(1)} bp but depth or limits too thin (${why.qty} < ${why.minQty.toPrecision(3)})`;
+    case 'holding':
+      return `holding: exit ${why.exit.toFixed(1)} bp, closes at ≥ ${why.closeAt.toFixed(1)} bp`;
+    case 'dust':
+      return `imbalance ${why.imbalance.toPrecision(3)} below the step of ${why.venue}`;
+  }
+}
+
+const NOTHING: OrderIntent[] = [];
+const REDUCING: IdleWhy = { kind: 'text', text: 'reducing: no new positions' };
+const RESIDUE: IdleWhy = { kind: 'text', text: 'closing: residue below step' };
 
 export class CrossVenueArb implements Strategy {
   readonly kind = 'cross-venue-arb';
@@ -47,7 +85,9 @@ export class CrossVenueArb implements Strategy {
   readonly name: string;
   readonly label: string;
   readonly legs: Leg[];
-  idleReason: string | null = 'starting';
+  private why: IdleWhy | null = { kind: 'text', text: 'starting' };
+  /** The legs' views, filled in place on every decision rather than built anew. */
+  private readonly views: LegView[];
   /** Set once exit orders are sent, so a half-closed pair is finished, not re-hedged. */
   private closing = false;
   private openedAt = 0;
@@ -56,31 +96,43 @@ export class CrossVenueArb implements Strategy {
     this.name = config.name;
     this.label = config.asset;
     this.legs = config.legs;
+    this.views = config.legs.map((leg) => ({ leg, inst: undefined!, book: undefined!, pos: 0, takerBps: 0 }));
+  }
+
+  get idleReason(): string | null {
+    return this.why && wordIdle(this.why);
   }
 
   decide(ctx: StrategyContext): OrderIntent[] {
-    const inflight = ctx.openOrders();
-    if (inflight.length > 0)
-      return this.idle(`waiting on ${inflight.length} order${inflight.length > 1 ? 's' : ''}`);
-    const views: LegView[] = [];
-    for (const leg of this.legs) {
+    const inflight = ctx.openOrders().length;
+    if (inflight > 0) return this.idle({ kind: 'waiting', orders: inflight });
+    const views = this.views;
+    for (const view of views) {
+      const leg = view.leg;
       const book = ctx.book(leg.venue, leg.symbol);
-      if (!book || !book.ready) return this.idle(`no book on ${leg.venue}`);
+      if (!book || !book.ready) return this.idle({ kind: 'text', text: `no book on ${leg.venue}` });
       const age = ctx.dataAgeMs(leg.venue, leg.symbol);
       const pos = ctx.position(leg.venue, leg.symbol);
       if (age > ctx.staleAfterMs && pos === 0)
-        return this.idle(`stale data on ${leg.venue} (${(age / 1000).toFixed(1)} s)`);
-      views.push({ leg, inst: ctx.instrument(leg.venue, leg.symbol), book, pos });
+        return this.idle({ kind: 'stale', venue: leg.venue, ageMs: age });
+      const inst = ctx.instrument(leg.venue, leg.symbol);
+      if (view.inst !== inst) {
+        view.inst = inst;
+        view.takerBps = feeBps(inst, 'taker');
+      }
+      view.book = book;
+      view.pos = pos;
     }
-    const [a, b] = views;
+    const a = views[0];
+    const b = views[1];
     const mid = (a.book.mid + b.book.mid) / 2;
-    const entryFees = feeBps(a.inst, 'taker') + feeBps(b.inst, 'taker');
+    const entryFees = a.takerBps + b.takerBps;
     const flatA = Math.abs(a.pos) < a.inst.step / 2;
     const flatB = Math.abs(b.pos) < b.inst.step / 2;
 
     if (flatA && flatB) {
       this.closing = false;
-      if (ctx.state !== 'RUNNING') return this.idle('reducing: no new positions');
+      if (ctx.state !== 'RUNNING') return this.idle(REDUCING);
       return this.enter(a, b, mid, entryFees);
     }
     const imbalance = a.pos + b.pos;
@@ -90,9 +142,9 @@ export class CrossVenueArb implements Strategy {
     return this.hold(ctx, a, b, mid);
   }
 
-  private idle(reason: string): OrderIntent[] {
-    this.idleReason = reason;
-    return [];
+  private idle(why: IdleWhy): OrderIntent[] {
+    this.why = why;
+    return NOTHING;
   }
 
   private enter(a: LegView, b: LegView, mid: number, entryFees: number): OrderIntent[] {
@@ -101,7 +153,7 @@ export class CrossVenueArb implements Strategy {
     const [cheap, rich, edge] = buyA >= buyB ? [a, b, buyA] : [b, a, buyB];
     // The way out costs taker fees again: the edge must pay for both.
     const needed = 2 * entryFees + this.config.marginBps;
-    if (edge < needed) return this.idle(`edge ${edge.toFixed(1)} bp < ${needed.toFixed(1)} bp needed`);
+    if (edge < needed) return this.idle({ kind: 'edge', edge, needed });
     const slip = Math.min(this.config.slippageBps, (edge - needed) / 2);
     const buyCap = roundPrice(cheap.inst, cheap.book.bestAsk * (1 + slip / 1e4), 'down');
     const sellCap = roundPrice(rich.inst, rich.book.bestBid * (1 - slip / 1e4), 'up');
@@ -116,11 +168,8 @@ export class CrossVenueArb implements Strategy {
       cheap.inst.minNotional / cheap.book.bestAsk,
       rich.inst.minNotional / rich.book.bestBid,
     );
-    if (qty < minQty)
-      return this.idle(
-        `edge ${edge.toFixed(1)} bp but depth or limits too thin (${qty} < ${minQty.toPrecision(3)})`,
-      );
-    this.idleReason = null;
+    if (qty < minQty) return this.idle({ kind: 'thin', edge, qty, minQty });
+    this.why = null;
     this.openedAt = 0;
     return [
       this.intent(cheap, 'buy', qty, buyCap, cheap.book.bestAsk, 'open', false),
@@ -139,16 +188,15 @@ export class CrossVenueArb implements Strategy {
     const edge = ((side === 'sell' ? price - overPrice : overPrice - price) / mid) * 1e4;
     const hedgeQty = roundAmount(under.inst, Math.abs(imbalance));
     if (edge >= entryFees && hedgeQty * price >= under.inst.minNotional) {
-      this.idleReason = null;
+      this.why = null;
       const cap = this.capped(under, side, price);
       return [this.intent(under, side, hedgeQty, cap, price, 'hedge', false)];
     }
     const unwindSide = side === 'sell' ? 'sell' : 'buy';
     const unwindPrice = unwindSide === 'sell' ? over.book.bestBid : over.book.bestAsk;
     const qty = roundAmount(over.inst, Math.abs(imbalance));
-    if (qty <= 0)
-      return this.idle(`imbalance ${imbalance.toPrecision(3)} below the step of ${over.leg.venue}`);
-    this.idleReason = null;
+    if (qty <= 0) return this.idle({ kind: 'dust', imbalance, venue: over.leg.venue });
+    this.why = null;
     return [
       this.intent(
         over,
@@ -169,9 +217,7 @@ export class CrossVenueArb implements Strategy {
     const exit = ((longA ? a.book.bestBid - b.book.bestAsk : b.book.bestBid - a.book.bestAsk) / mid) * 1e4;
     const held = ctx.now - this.openedAt;
     if (exit >= this.config.closeAtBps || held > this.config.maxHoldMs) return this.close(ctx, a, b, 'close');
-    return this.idle(
-      `holding: exit ${exit.toFixed(1)} bp, closes at ≥ ${this.config.closeAtBps.toFixed(1)} bp`,
-    );
+    return this.idle({ kind: 'holding', exit, closeAt: this.config.closeAtBps });
   }
 
   private close(_ctx: StrategyContext, a: LegView, b: LegView, tag: string): OrderIntent[] {
@@ -185,8 +231,8 @@ export class CrossVenueArb implements Strategy {
       const top = side === 'sell' ? v.book.bestBid : v.book.bestAsk;
       intents.push(this.intent(v, side, qty, this.capped(v, side, top), top, tag, true));
     }
-    if (intents.length === 0) return this.idle('closing: residue below step');
-    this.idleReason = null;
+    if (intents.length === 0) return this.idle(RESIDUE);
+    this.why = null;
     return intents;
   }
 
