@@ -12,6 +12,8 @@ export interface ReplayThroughput {
   fills: number;
   engineSeconds: number;
   floorSeconds: number;
+  /** The same events already decoded: the engine's own rate, without the wire format's cost. */
+  decodedEventsPerSec: number;
   /** Every market event (book updates, trades, funding) per second through the engine. */
   eventsPerSec: number;
   bookUpdatesPerSec: number;
@@ -43,6 +45,19 @@ export function replayLines(lines: string[], stream: MarketStream, dir: string):
   return { fills: engine.fills };
 }
 
+/** The same pipeline fed events that are already objects. */
+export function replayEvents(events: MarketEvent[], stream: MarketStream, dir: string): { fills: number } {
+  const desk = benchDesk(dir, stream.instruments);
+  const { engine, journal, clock } = desk;
+  for (let i = 0; i < events.length; i++) {
+    const ev = events[i];
+    clock.advanceTo(ev.ts);
+    engine.onMarket(ev);
+  }
+  journal.close();
+  return { fills: engine.fills };
+}
+
 export function measureReplay(stream: MarketStream): ReplayThroughput {
   const root = mkdtempSync(join(tmpdir(), 'td-bench-replay-'));
   try {
@@ -56,6 +71,13 @@ export function measureReplay(stream: MarketStream): ReplayThroughput {
     t = process.hrtime.bigint();
     const { fills } = replayLines(stream.lines, stream, join(root, 'run'));
     const engineSeconds = Number(process.hrtime.bigint() - t) / 1e9;
+    replayEvents(stream.events.slice(0, warm.length), stream, join(root, 'warm-decoded'));
+    t = process.hrtime.bigint();
+    const decoded = replayEvents(stream.events, stream, join(root, 'decoded'));
+    const decodedSeconds = Number(process.hrtime.bigint() - t) / 1e9;
+    // Same events, same engine: the two runs must agree, or the figure is not the same work.
+    if (decoded.fills !== fills)
+      throw new Error(`decoded replay made ${decoded.fills} fills, wire replay ${fills}`);
     const events = stream.lines.length;
     const eventsPerSec = events / engineSeconds;
     const floorEventsPerSec = events / floorSeconds;
@@ -68,6 +90,7 @@ export function measureReplay(stream: MarketStream): ReplayThroughput {
       eventsPerSec,
       bookUpdatesPerSec: stream.bookUpdates / engineSeconds,
       floorEventsPerSec,
+      decodedEventsPerSec: events / decodedSeconds,
       vsParseFloor: eventsPerSec / floorEventsPerSec,
     };
   } finally {

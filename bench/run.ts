@@ -74,6 +74,7 @@ export async function runBench(o: BenchOptions) {
     replayBookUpdatesPerSec: Math.round(replay.bookUpdatesPerSec),
     replayParseFloorEventsPerSec: Math.round(replay.floorEventsPerSec),
     replayVsParseFloor: round(replay.vsParseFloor, 3),
+    replayDecodedEventsPerSec: Math.round(replay.decodedEventsPerSec),
     bookVsCcxt: round(book.ratio, 2),
     bookLevelsPerSec: Math.round(book.oursLevelsPerSec),
     bookLevelsPerSecCcxt: Math.round(book.ccxtLevelsPerSec),
@@ -84,6 +85,11 @@ export async function runBench(o: BenchOptions) {
     latencyP99UsConsole: round(console5k.ticks.p99),
     latencyP999UsConsole: round(console5k.ticks.p999),
     latencyTicks: headless.ticks.n,
+    /** The same ticks from when each was due: the OS's delay in waking a sleeping thread included. */
+    latencyFromDue: {
+      headless: { p50: round(headless.ticksFromDue.p50), p99: round(headless.ticksFromDue.p99) },
+      console: { p50: round(console5k.ticksFromDue.p50), p99: round(console5k.ticksFromDue.p99) },
+    },
     latencyOrderTicks: {
       n: orderTicks.n,
       p50: round(orderTicks.p50),
@@ -128,6 +134,7 @@ export function benchLines(r: BenchResult): string[] {
       r.replayBookUpdatesPerSec >= TARGETS.replayBookUpdatesPerSec,
     ),
     `      vs parse floor         ${r.replayVsParseFloor} of a loop that only JSON-parses the same lines (${n(r.replayParseFloorEventsPerSec)} events/s)`,
+    `      engine alone           ${n(r.replayDecodedEventsPerSec)} events/s on the same events already decoded (no JSON)`,
     row(
       'L2 book apply',
       `${r.bookVsCcxt}x ccxt (${n(r.bookLevelsPerSec)} vs ${n(r.bookLevelsPerSecCcxt)} levels/s)`,
@@ -146,6 +153,7 @@ export function benchLines(r: BenchResult): string[] {
       `p99 <= ${TARGETS.consoleLatencyFactor} x headless`,
       p99Console <= p99Headless * TARGETS.consoleLatencyFactor,
     ),
+    `      counted from due       headless p50 ${r.latencyFromDue.headless.p50} µs  p99 ${r.latencyFromDue.headless.p99} µs, console p50 ${r.latencyFromDue.console.p50} µs  p99 ${r.latencyFromDue.console.p99} µs (the OS's wake-up delay included)`,
     `      ticks that sent orders  n ${r.latencyOrderTicks.n}  p50 ${r.latencyOrderTicks.p50} µs  p99 ${r.latencyOrderTicks.p99} µs  max ${r.latencyOrderTicks.max} µs (unpaced replay)`,
     row(
       'terminal at 1k upd/s',

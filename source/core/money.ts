@@ -21,6 +21,18 @@ export function fx(value: string | number | bigint): Fixed {
   return m[1] ? -units : units;
 }
 
+/**
+ * Exactly fx(x.toFixed(dp)) for 0 <= dp <= 18, without a string when it can: if x times 10^dp rounds to an
+ * integer n well inside double precision and n / 10^dp is x again, x lies within a quarter unit of n, so
+ * toFixed's rounding of x's exact value gives n too.
+ */
+export function fixedOf(x: number, dp: number): Fixed {
+  const f = 10 ** dp;
+  const n = Math.round(x * f);
+  if (Math.abs(n) < 2 ** 50 && n / f === x) return BigInt(n) * POW10[DECIMALS - dp];
+  return fx(x.toFixed(dp));
+}
+
 /** The shortest decimal form of a finite float, without exponent. */
 export function numberToDecimalString(n: number): string {
   if (!Number.isFinite(n)) throw new RangeError(`not a finite number: ${n}`);
@@ -54,9 +66,12 @@ export function div(a: Fixed, b: Fixed): Fixed {
   return divRound(a * SCALE, b);
 }
 
+/** 10^i for every decimal count: made once, since a bigint power is not cheap and reports ask thousands a second. */
+const POW10: readonly bigint[] = Array.from({ length: DECIMALS + 1 }, (_, i) => 10n ** BigInt(i));
+
 /** Round to `dp` decimals, half away from zero. */
 export function roundTo(a: Fixed, dp: number): Fixed {
-  const unit = 10n ** BigInt(DECIMALS - dp);
+  const unit = POW10[DECIMALS - dp];
   return divRound(a, unit) * unit;
 }
 
@@ -83,12 +98,14 @@ export function str(a: Fixed): string {
 
 /** Fixed decimals for display ("12.30"); rounding half away from zero. */
 export function fmt(a: Fixed, dp = 2): string {
-  const r = roundTo(a, dp);
-  const neg = r < 0n;
-  const u = neg ? -r : r;
-  const int = u / SCALE;
-  const frac = dp > 0 ? '.' + (u % SCALE).toString().padStart(DECIMALS, '0').slice(0, dp) : '';
-  return `${neg ? '-' : ''}${int}${frac}`;
+  // The value in units of 10^-dp, rounded once; its digits are the answer with a point put in.
+  const units = divRound(a, POW10[DECIMALS - dp]);
+  const neg = units < 0n;
+  const digits = (neg ? -units : units).toString();
+  const sign = neg ? '-' : '';
+  if (dp === 0) return sign + digits;
+  const padded = digits.padStart(dp + 1, '0');
+  return `${sign}${padded.slice(0, -dp)}.${padded.slice(-dp)}`;
 }
 
 /** For features, charts and ratios only: never feed this back into the ledger. */

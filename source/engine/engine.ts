@@ -3,7 +3,7 @@ import type { Clock } from '../core/clock.ts';
 import type { Instrument } from '../core/instrument.ts';
 import type { FundingRateEvent, MarketEvent } from '../core/market-events.ts';
 import type { VenueHealthChange } from '../core/market-feed.ts';
-import { fx, mul, roundTo, str, toNumber, ZERO, type Fixed } from '../core/money.ts';
+import { fixedOf, fx, mul, roundTo, str, toNumber, ZERO, type Fixed } from '../core/money.ts';
 import { OrderBook } from '../core/order-book.ts';
 import { redact } from '../core/redact.ts';
 import type { DecidingState, OrderIntent, Strategy, StrategyContext } from '../core/strategy.ts';
@@ -382,7 +382,7 @@ export class Engine {
     const inst = this.instruments.get(key(venue, symbol));
     const book = this.books.get(key(venue, symbol));
     if (!inst || !book?.ready) return null;
-    return roundTo(fx(book.mid.toFixed(Math.min(inst.priceDecimals + 1, 12))), 12);
+    return exactMid(book.mid, inst);
   }
 
   /** Book a journal's money lines again, without journaling them twice. */
@@ -893,7 +893,7 @@ export class Engine {
       const mid = book.mid;
       let cached = this.marks.get(k);
       if (cached?.mid !== mid) {
-        const mark = roundTo(fx(mid.toFixed(Math.min(inst.priceDecimals + 1, 12))), 12);
+        const mark = exactMid(mid, inst);
         this.marks.set(k, (cached = { mid, mark }));
       }
       const mark = cached.mark;
@@ -1070,6 +1070,11 @@ export class Engine {
         return { ok: true, message: 'stopping' };
     }
   }
+}
+
+/** A mid as an exact price, one decimal finer than the venue's tick (at most 12). */
+function exactMid(mid: number, inst: Instrument): Fixed {
+  return fixedOf(mid, Math.min(inst.priceDecimals + 1, 12));
 }
 
 export function key(venue: string, symbol: string): string {
