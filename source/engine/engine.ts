@@ -24,7 +24,7 @@ import { BasisSignal } from '../signals/basis-signal.ts';
 import type { SignalHub } from '../signals/model-runtime.ts';
 import { feeInQuote } from './fee-conversion.ts';
 import { IntegrityMonitor, unconvertedFee, type IntegrityFinding } from './integrity.ts';
-import { Ledger } from './ledger.ts';
+import { Ledger, type PositionAccount } from './ledger.ts';
 import { EquityStats, PerformanceBook } from './performance.ts';
 import { acceptVenueState, openOrdersInJournal, reconcile, type Difference } from './reconcile.ts';
 import { OrderManager } from './order-manager.ts';
@@ -169,6 +169,8 @@ export class Engine {
 
   private readonly leadVenue: string;
   private nextCurveTs = 0;
+  /** The earliest settlement among the funding clocks: before it, no clock needs looking at. */
+  private nextFundingDue = Number.POSITIVE_INFINITY;
   private nextIntegrityTs = 0;
   private readonly integrityEveryMs: number;
   private readonly haltOnCritical: boolean;
@@ -439,10 +441,14 @@ export class Engine {
   /** Deliver what is due by `now`: order arrivals at venues, funding settlements, curve samples. */
   advance(now: number): void {
     for (const v of this.allVenues) v.advance(now);
-    for (const [k, f] of this.funding) {
-      if (f.nextFundingTs <= now) {
-        this.settleFunding(k, f);
-        f.nextFundingTs = Number.POSITIVE_INFINITY;
+    if (now >= this.nextFundingDue) {
+      this.nextFundingDue = Number.POSITIVE_INFINITY;
+      for (const [k, f] of this.funding) {
+        if (f.nextFundingTs <= now) {
+          this.settleFunding(k, f);
+          f.nextFundingTs = Number.POSITIVE_INFINITY;
+        }
+        this.nextFundingDue = Math.min(this.nextFundingDue, f.nextFundingTs);
       }
     }
     if (now >= this.nextStaleCheck) {
@@ -480,7 +486,8 @@ export class Engine {
     const k = this.keyOf(ev.venue, ev.symbol);
     if (k === undefined) return;
     const book = this.books.get(k)!;
-    this.lastData.set(ev.venue, ev.ts);
+    // The book's own venue string, not the message's: its hash is worked out once, not per message.
+    this.lastData.set(book.venue, ev.ts);
     this.lastData.set(k, ev.ts);
     if (ev.kind === 'book') {
       if (ev.snapshot) book.applySnapshot(ev.bids, ev.asks, ev.seq, ev.ts);
@@ -662,8 +669,20 @@ export class Engine {
   private contextFor(rt: StrategyRuntime): StrategyContext {
     const name = rt.strategy.name;
     const clock = this.clock;
-    // Strategies ask for the same few legs on every tick: look their keys up, do not build and hash new strings.
-    const legKey = (venue: string, symbol: string): string => this.keyOf(venue, symbol) ?? key(venue, symbol);
+    // Strategies ask for the same few legs on every tick: each leg's book, instrument and account are found
+    // once and kept (books, instruments and accounts live as long as the engine), not looked up by key again.
+    const legs = new Map<string, Map<string, LegLookup>>();
+    const legOf = (venue: string, symbol: string): LegLookup => {
+      let bySymbol = legs.get(venue);
+      if (!bySymbol) legs.set(venue, (bySymbol = new Map()));
+      let leg = bySymbol.get(symbol);
+      if (!leg) {
+        const k = this.keyOf(venue, symbol) ?? key(venue, symbol);
+        leg = { key: k, book: this.books.get(k), inst: this.instruments.get(k), quote: this.quotes.get(k) };
+        bySymbol.set(symbol, leg);
+      }
+      return leg;
+    };
     return {
       get now() {
         return clock.now();
@@ -672,15 +691,21 @@ export class Engine {
         return rt.deciding;
       },
       staleAfterMs: this.staleAfterMs,
-      book: (venue, symbol) => this.books.get(legKey(venue, symbol)),
-      instrument: (venue, symbol) => this.instruments.get(legKey(venue, symbol))!,
-      position: (venue, symbol) =>
-        toNumber(
-          this.ledgerOf(rt.mode).account(name, venue, symbol, this.quotes.get(legKey(venue, symbol))!).qty,
-        ),
+      book: (venue, symbol) => legOf(venue, symbol).book,
+      instrument: (venue, symbol) => legOf(venue, symbol).inst!,
+      position: (venue, symbol) => {
+        const leg = legOf(venue, symbol);
+        // A promoted or demoted strategy books on the other ledger: its account there is found once too.
+        const ledger = this.ledgerOf(rt.mode);
+        if (leg.ledger !== ledger) {
+          leg.ledger = ledger;
+          leg.account = ledger.account(name, venue, symbol, leg.quote!);
+        }
+        return toNumber(leg.account!.qty);
+      },
       openOrders: () => this.orders.openOrders(name),
       dataAgeMs: (venue, symbol) => {
-        const t = this.lastData.get(legKey(venue, symbol));
+        const t = this.lastData.get(legOf(venue, symbol).key);
         return t === undefined ? Number.POSITIVE_INFINITY : clock.now() - t;
       },
     };
@@ -825,6 +850,7 @@ export class Engine {
 
   private onFundingRate(k: string, ev: FundingRateEvent): void {
     this.funding.set(k, { rate: ev.rate, nextFundingTs: ev.nextFundingTs, markPrice: ev.markPrice });
+    this.nextFundingDue = Math.min(this.nextFundingDue, ev.nextFundingTs);
   }
 
   private settleFunding(k: string, f: FundingClock): void {
@@ -1070,6 +1096,16 @@ export class Engine {
         return { ok: true, message: 'stopping' };
     }
   }
+}
+
+/** What a strategy's context keeps about one leg it asks for. */
+interface LegLookup {
+  key: string;
+  book: OrderBook | undefined;
+  inst: Instrument | undefined;
+  quote: string | undefined;
+  ledger?: Ledger;
+  account?: PositionAccount;
 }
 
 /** A mid as an exact price, one decimal finer than the venue's tick (at most 12). */
