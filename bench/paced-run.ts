@@ -11,6 +11,7 @@ import { buildSnapshot } from '../source/engine/snapshot.ts';
 import type { FromConsole, ToConsole } from './console-worker.ts';
 import { marketStream, marketStreamFor } from './market-stream.ts';
 import { percentiles, type Percentiles } from './percentiles.ts';
+import { settleHeap } from './settle-heap.ts';
 
 export interface PacedRunOptions {
   updatesPerSec: number;
@@ -52,6 +53,7 @@ export async function pacedRun(o: PacedRunOptions): Promise<PacedRun> {
   try {
     if (worker) await reply(worker, (m) => m.type === 'ready');
     await warmUp(dir, worker);
+    settleHeap();
     worker?.postMessage({ type: 'start' } satisfies ToConsole);
     const ticks = new Float64Array(stream.bookUpdates);
     const ticksFromDue = new Float64Array(stream.bookUpdates);

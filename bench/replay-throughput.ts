@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MarketEvent } from '../source/core/market-events.ts';
 import type { MarketStream } from './market-stream.ts';
+import { settleHeap } from './settle-heap.ts';
 
 export interface ReplayThroughput {
   events: number;
@@ -65,13 +66,16 @@ export function measureReplay(stream: MarketStream): ReplayThroughput {
     const warm = stream.lines.slice(0, Math.max(1, Math.floor(stream.lines.length / 10)));
     parseFloor(warm);
     replayLines(warm, stream, join(root, 'warm'));
+    settleHeap();
     let t = process.hrtime.bigint();
     parseFloor(stream.lines);
     const floorSeconds = Number(process.hrtime.bigint() - t) / 1e9;
+    settleHeap();
     t = process.hrtime.bigint();
     const { fills } = replayLines(stream.lines, stream, join(root, 'run'));
     const engineSeconds = Number(process.hrtime.bigint() - t) / 1e9;
     replayEvents(stream.events.slice(0, warm.length), stream, join(root, 'warm-decoded'));
+    settleHeap();
     t = process.hrtime.bigint();
     const decoded = replayEvents(stream.events, stream, join(root, 'decoded'));
     const decodedSeconds = Number(process.hrtime.bigint() - t) / 1e9;
