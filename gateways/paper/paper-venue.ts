@@ -145,9 +145,16 @@ export class PaperVenue implements ExecutionVenue {
     if (event.snapshot) {
       used?.clear();
     } else if (used && used.size > 0) {
-      for (const [p] of event.bids) used.delete(p);
-      for (const [p] of event.asks) used.delete(p);
+      for (let i = 0; i < event.bids.length; i++) used.delete(event.bids[i][0]);
+      for (let i = 0; i < event.asks.length; i++) used.delete(event.asks[i][0]);
     }
+    // Nothing resting is the usual case on a tick: no walk over the orders.
+    if (this.resting.size > 0) this.requeue(book, event, traded);
+    if (traded && traded.size > 0) traded.clear();
+  }
+
+  /** Each resting order's place in its level's queue after a book update. */
+  private requeue(book: OrderBook, event: BookEvent, traded: Map<number, number> | undefined): void {
     for (const r of this.resting.values()) {
       if (r.req.symbol !== event.symbol) continue;
       const crossedThrough = r.req.side === 'buy' ? book.bestAsk <= r.req.price : book.bestBid >= r.req.price;
@@ -165,7 +172,6 @@ export class PaperVenue implements ExecutionVenue {
       r.queueAhead = Math.max(0, Math.min(r.queueAhead, size));
       r.levelSize = size;
     }
-    traded?.clear();
   }
 
   onTrade(event: TradeEvent): void {

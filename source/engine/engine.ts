@@ -647,8 +647,8 @@ export class Engine {
     if (!pair || !book.ready) return;
     const other = this.books.get(pair.peer)!;
     if (!other.ready) return;
-    const [lead, lag] = pair.leads ? [book, other] : [other, book];
-    pair.signal.update(lead.mid, lag.mid, book.ts);
+    if (pair.leads) pair.signal.update(book.mid, other.mid, book.ts);
+    else pair.signal.update(other.mid, book.mid, book.ts);
   }
 
   private decideFor(instrumentKey: string): void {

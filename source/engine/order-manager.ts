@@ -11,6 +11,9 @@ export interface ManagedOrder extends OrderView {
   filledNotional: number;
 }
 
+/** Shared, so frozen: a caller that tried to add to it would throw, not corrupt every later answer. */
+const NO_ORDERS: ManagedOrder[] = Object.freeze([]) as unknown as ManagedOrder[];
+
 export class OrderManager {
   private readonly open = new Map<string, ManagedOrder>();
   private counter = 0;
@@ -72,7 +75,7 @@ export class OrderManager {
 
   /** Nothing open is the usual answer on a tick: give it without building a list. */
   openOrders(strategy?: string): ManagedOrder[] {
-    if (this.open.size === 0) return [];
+    if (this.open.size === 0) return NO_ORDERS;
     const all = [...this.open.values()];
     return strategy ? all.filter((o) => o.strategy === strategy) : all;
   }

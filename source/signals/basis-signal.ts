@@ -17,7 +17,11 @@ export class BasisSignal {
   private mean = 0;
   private variance = 1;
   private warm = 0;
-  private reading: SignalReading | null = null;
+  /** The last update's figures: the reading is built from them only when someone asks (a few times a second). */
+  private updated = false;
+  private lastBasis = 0;
+  private lastZ = 0;
+  private lastTs = 0;
 
   constructor(
     readonly asset: string,
@@ -34,19 +38,24 @@ export class BasisSignal {
     this.warm += 1;
     const sd = Math.sqrt(Math.max(this.variance, 1e-9));
     const z = (basis - this.mean) / sd;
-    this.reading = {
-      model: this.model,
-      symbol: this.asset,
-      prediction: -(basis - this.mean),
-      confidence: Math.min(1, Math.abs(z) / 3),
-      version: this.version,
-      ts,
-      // Far outside what it has seen: trust it less.
-      drift: this.warm > 200 && Math.abs(z) > 6,
-    };
+    this.updated = true;
+    this.lastBasis = basis;
+    this.lastZ = z;
+    this.lastTs = ts;
   }
 
   get latest(): SignalReading | null {
-    return this.reading;
+    if (!this.updated) return null;
+    const z = this.lastZ;
+    return {
+      model: this.model,
+      symbol: this.asset,
+      prediction: -(this.lastBasis - this.mean),
+      confidence: Math.min(1, Math.abs(z) / 3),
+      version: this.version,
+      ts: this.lastTs,
+      // Far outside what it has seen: trust it less.
+      drift: this.warm > 200 && Math.abs(z) > 6,
+    };
   }
 }

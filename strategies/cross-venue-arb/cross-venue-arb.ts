@@ -86,6 +86,10 @@ export class CrossVenueArb implements Strategy {
   readonly label: string;
   readonly legs: Leg[];
   private why: IdleWhy | null = { kind: 'text', text: 'starting' };
+  /** The reasons that come up on nearly every tick, filled in place rather than built anew. */
+  private readonly edgeWhy = { kind: 'edge' as const, edge: 0, needed: 0 };
+  private readonly holdingWhy = { kind: 'holding' as const, exit: 0, closeAt: 0 };
+  private readonly waitingWhy = { kind: 'waiting' as const, orders: 0 };
   /** The legs' views, filled in place on every decision rather than built anew. */
   private readonly views: LegView[];
   /** Set once exit orders are sent, so a half-closed pair is finished, not re-hedged. */
@@ -105,7 +109,10 @@ export class CrossVenueArb implements Strategy {
 
   decide(ctx: StrategyContext): OrderIntent[] {
     const inflight = ctx.openOrders().length;
-    if (inflight > 0) return this.idle({ kind: 'waiting', orders: inflight });
+    if (inflight > 0) {
+      this.waitingWhy.orders = inflight;
+      return this.idle(this.waitingWhy);
+    }
     const views = this.views;
     for (const view of views) {
       const leg = view.leg;
@@ -150,10 +157,17 @@ export class CrossVenueArb implements Strategy {
   private enter(a: LegView, b: LegView, mid: number, entryFees: number): OrderIntent[] {
     const buyA = ((b.book.bestBid - a.book.bestAsk) / mid) * 1e4;
     const buyB = ((a.book.bestBid - b.book.bestAsk) / mid) * 1e4;
-    const [cheap, rich, edge] = buyA >= buyB ? [a, b, buyA] : [b, a, buyB];
+    const aIsCheap = buyA >= buyB;
+    const cheap = aIsCheap ? a : b;
+    const rich = aIsCheap ? b : a;
+    const edge = aIsCheap ? buyA : buyB;
     // The way out costs taker fees again: the edge must pay for both.
     const needed = 2 * entryFees + this.config.marginBps;
-    if (edge < needed) return this.idle({ kind: 'edge', edge, needed });
+    if (edge < needed) {
+      this.edgeWhy.edge = edge;
+      this.edgeWhy.needed = needed;
+      return this.idle(this.edgeWhy);
+    }
     const slip = Math.min(this.config.slippageBps, (edge - needed) / 2);
     const buyCap = roundPrice(cheap.inst, cheap.book.bestAsk * (1 + slip / 1e4), 'down');
     const sellCap = roundPrice(rich.inst, rich.book.bestBid * (1 - slip / 1e4), 'up');
@@ -217,7 +231,9 @@ export class CrossVenueArb implements Strategy {
     const exit = ((longA ? a.book.bestBid - b.book.bestAsk : b.book.bestBid - a.book.bestAsk) / mid) * 1e4;
     const held = ctx.now - this.openedAt;
     if (exit >= this.config.closeAtBps || held > this.config.maxHoldMs) return this.close(ctx, a, b, 'close');
-    return this.idle({ kind: 'holding', exit, closeAt: this.config.closeAtBps });
+    this.holdingWhy.exit = exit;
+    this.holdingWhy.closeAt = this.config.closeAtBps;
+    return this.idle(this.holdingWhy);
   }
 
   private close(_ctx: StrategyContext, a: LegView, b: LegView, tag: string): OrderIntent[] {
