@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { simInstrument } from '../sim/instruments.ts';
 import { str } from '../../source/core/money.ts';
 import { OrderBook } from '../../source/core/order-book.ts';
+import type { BookEvent, Level, TradeEvent } from '../../source/core/market-events.ts';
 import type { Fill, OrderRequest, OrderUpdate } from '../../source/core/trading.ts';
 import { PaperVenue } from './paper-venue.ts';
+import { oldGenerationGrowthMb } from '../../test/old-generation.ts';
 
 const BTC = simInstrument('binance', 'BTC');
 
@@ -44,6 +46,24 @@ function order(over: Partial<OrderRequest>): OrderRequest {
     tag: 'open',
     ...over,
   };
+}
+
+function bidUpdate(book: OrderBook, bids: Level[], seq: number): BookEvent {
+  book.applyDiff(bids, [], seq, seq);
+  return {
+    kind: 'book',
+    venue: 'binance',
+    symbol: BTC.symbol,
+    ts: seq,
+    seq,
+    snapshot: false,
+    bids,
+    asks: [],
+  };
+}
+
+function sellAt(price: number, size: number): TradeEvent {
+  return { kind: 'trade', venue: 'binance', symbol: BTC.symbol, ts: 0, price, size, side: 'sell' };
 }
 
 describe('PaperVenue', () => {
@@ -196,5 +216,31 @@ describe('PaperVenue', () => {
     venue.advance(0);
     expect(updates.find((u) => u.clientOrderId === 'r4')?.status).toBe('filled');
     expect(fills.map((f) => str(f.qty))).toEqual(['0.001']);
+  });
+
+  it('counts trades against a level shrink only until the next book update', () => {
+    const { venue, fills, book } = setup(0);
+    venue.submit(order({ tif: 'GTC', qty: 0.2, price: 64000.0 }), 0);
+    venue.advance(0);
+    // 0.5 ahead of us, then 1.0 joins behind us.
+    venue.onBook(book, bidUpdate(book, [[64000.0, 1.5]], 2));
+    venue.onTrade(sellAt(64000.0, 0.2)); // 0.3 ahead
+    // The level's 0.2 shrink is that trade, not cancels.
+    venue.onBook(book, bidUpdate(book, [[64000.0, 1.3]], 3));
+    // No trade since: all 0.3 is cancels, a 0.3/1.3 share of them ahead of us (0.2308 left ahead). Were the trade
+    // still counted, only 0.1 would be cancels and 0.2769 would stay ahead, more than the next trade.
+    venue.onBook(book, bidUpdate(book, [[64000.0, 1.0]], 4));
+    venue.onTrade(sellAt(64000.0, 0.25));
+    expect(fills.map((f) => str(f.qty))).toEqual(['0.019']);
+  });
+
+  it('leaves nothing in the old generation per book update, so a long session does not grow between full collections', () => {
+    const { venue, book } = setup(0);
+    const bookUpdateAfterATrade = (i: number) => {
+      venue.onTrade(sellAt(64000.0, 0.01));
+      venue.onBook(book, bidUpdate(book, [[64000.0, 0.5 + (i % 2) * 0.1]], i));
+    };
+    // Clearing a Map per book update put ~150 bytes there each time: ~30 MB here.
+    expect(oldGenerationGrowthMb(bookUpdateAfterATrade, 200_000)).toBeLessThan(2);
   });
 });

@@ -29,6 +29,40 @@ interface Resting {
 type Inflight =
   { at: number; kind: 'submit'; req: OrderRequest } | { at: number; kind: 'cancel'; id: string };
 
+/**
+ * Public trade volume per price since the last book update, for one symbol. Flat arrays reused from one book update
+ * to the next, not a Map cleared on each: Map.clear() allocates a fresh hash table every time, and once the Map has
+ * lived through a full collection V8 puts those tables straight into the old generation, where they pile up until
+ * the next full collection (~150 bytes per book update: the old generation swung between ~5 and ~40 MB over a 10M-event replay).
+ */
+class TradedSinceBook {
+  private readonly prices: number[] = [];
+  private readonly volumes: number[] = [];
+  /** Prices in use; the arrays keep their slots beyond it for the next book interval. */
+  private count = 0;
+
+  add(price: number, size: number): void {
+    for (let i = 0; i < this.count; i++)
+      if (this.prices[i] === price) {
+        this.volumes[i] += size;
+        return;
+      }
+    this.prices[this.count] = price;
+    this.volumes[this.count] = size;
+    this.count += 1;
+  }
+
+  at(price: number): number {
+    for (let i = 0; i < this.count; i++) if (this.prices[i] === price) return this.volumes[i];
+    return 0;
+  }
+
+  /** A new book update explains what traded before it: start counting again. */
+  reset(): void {
+    this.count = 0;
+  }
+}
+
 function qtyOf(inst: Instrument, units: number): number {
   return Number((units * inst.step).toFixed(inst.amountDecimals));
 }
@@ -47,7 +81,7 @@ export class PaperVenue implements ExecutionVenue {
   /** Liquidity our taker orders already took, per symbol and price, until the venue refreshes that level. */
   private readonly consumed = new Map<string, Map<number, number>>();
   /** Public trade volume per symbol and price since the last book update. */
-  private readonly traded = new Map<string, Map<number, number>>();
+  private readonly traded = new Map<string, TradedSinceBook>();
   private now = 0;
 
   constructor(private readonly options: PaperVenueOptions) {
@@ -158,19 +192,20 @@ export class PaperVenue implements ExecutionVenue {
       }
       const own = r.req.side === 'buy' ? book.bids : book.asks;
       const size = own.sizeAt(r.req.price);
-      const explainedByTrades = traded?.get(r.req.price) ?? 0;
+      const explainedByTrades = traded?.at(r.req.price) ?? 0;
       const cancelled = r.levelSize - size - explainedByTrades;
       // Cancels come from anywhere in the queue: take the share that stood ahead of us.
       if (cancelled > 0 && r.levelSize > 0) r.queueAhead -= cancelled * (r.queueAhead / r.levelSize);
       r.queueAhead = Math.max(0, Math.min(r.queueAhead, size));
       r.levelSize = size;
     }
-    traded?.clear();
+    traded?.reset();
   }
 
   onTrade(event: TradeEvent): void {
-    const traded = this.levelMap(this.traded, event.symbol);
-    traded.set(event.price, (traded.get(event.price) ?? 0) + event.size);
+    let traded = this.traded.get(event.symbol);
+    if (!traded) this.traded.set(event.symbol, (traded = new TradedSinceBook()));
+    traded.add(event.price, event.size);
     for (const r of this.resting.values()) {
       if (r.req.symbol !== event.symbol) continue;
       // A sell aggressor hits bids (our buys); a buy aggressor lifts asks (our sells).
