@@ -7,7 +7,7 @@ import { fx, mul, roundTo, str, toNumber, ZERO, type Fixed } from '../core/money
 import { OrderBook } from '../core/order-book.ts';
 import { redact } from '../core/redact.ts';
 import type { DecidingState, OrderIntent, Strategy, StrategyContext } from '../core/strategy.ts';
-import { isTerminal, type Fill, type OrderRequest, type OrderUpdate } from '../core/trading.ts';
+import { isTerminal, orderRequest, type Fill, type OrderUpdate } from '../core/trading.ts';
 import type { ExecutionVenue } from '../core/venue.ts';
 import type {
   AlertRow,
@@ -698,11 +698,7 @@ export class Engine {
     const venue = live ? this.options.liveVenues?.get(intent.venue) : this.venues.get(intent.venue);
     if (!venue) return;
     const now = this.clock.now();
-    const req: OrderRequest = {
-      ...intent,
-      clientOrderId: this.orders.nextId(rt.strategy.name),
-      strategy: rt.strategy.name,
-    };
+    const req = orderRequest(intent, this.orders.nextId(rt.strategy.name), rt.strategy.name);
     // Journal first: an order the venue may have seen is never unknown after a crash.
     this.journalOf(rt.mode).append({
       type: 'order',
