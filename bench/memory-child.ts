@@ -4,7 +4,10 @@
 import { benchDesk } from './bench-desk.ts';
 import { SimMarket } from '../gateways/sim/market.ts';
 import { REPLAY_START_TS } from '../source/engine/replay.ts';
+import { youngGenerationAtWorkingSize } from '../source/engine/heap-shape.ts';
 
+// The heap shaped as bin/tradedesk.ts shapes the product's, and nothing else: the figure is the product's RSS.
+youngGenerationAtWorkingSize();
 const [dir, ...counts] = process.argv.slice(2);
 const checkpoints = counts.map(Number);
 const market = new SimMarket({ seed: 1, updatesPerSecond: 200, startTs: REPLAY_START_TS });

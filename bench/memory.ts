@@ -15,14 +15,17 @@ export interface Memory {
   heapMbAfterLast: number;
 }
 
-/** A full collection before each live-heap reading; RSS is read first, as the process has it. */
-const HEAP_SHAPE = ['--expose-gc'];
+/**
+ * A full collection before each live-heap reading; RSS is read first, as the process has it. No heap-size flag:
+ * the child shapes its heap itself with the product's own call (source/engine/heap-shape.ts).
+ */
+const EXPOSE_GC = ['--expose-gc'];
 
 /** `command` starts memory-child (bundled, or from sources with the TypeScript loader). */
 export function measureMemory(command: string[], first: number, last: number): Promise<Memory> {
   const dir = mkdtempSync(join(tmpdir(), 'td-bench-memory-'));
   return new Promise<Memory>((resolve, reject) => {
-    const child = spawn(process.execPath, [...HEAP_SHAPE, ...command, dir, String(first), String(last)], {
+    const child = spawn(process.execPath, [...EXPOSE_GC, ...command, dir, String(first), String(last)], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, NODE_ENV: 'production' },
     });

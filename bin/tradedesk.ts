@@ -1,6 +1,10 @@
 // tradedesk: parse the command line and dispatch; the work lives in source/cli.
 import meow from 'meow';
 import { main } from '../source/cli/main.ts';
+import { youngGenerationAtWorkingSize } from '../source/engine/heap-shape.ts';
+
+// First thing: every command, and the engine worker the console starts, runs with this heap shape.
+youngGenerationAtWorkingSize();
 
 const flags = {
   config: { type: 'string' },
