@@ -33,7 +33,7 @@ type Inflight =
  * Public trade volume per price since the last book update, for one symbol. Flat arrays reused from one book update
  * to the next, not a Map cleared on each: Map.clear() allocates a fresh hash table every time, and once the Map has
  * lived through a full collection V8 puts those tables straight into the old generation, where they pile up until
- * the next full collection (~120 bytes per book update: the old generation swung between ~5 and ~40 MB over a 10M-event replay).
+ * the next full collection (~150 bytes per book update: the old generation swung between ~5 and ~40 MB over a 10M-event replay).
  */
 class TradedSinceBook {
   private readonly prices: number[] = [];
