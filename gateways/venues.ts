@@ -28,10 +28,12 @@ export async function createVenueFeed(endpoint: VenueEndpoint, symbols: string[]
  */
 export function venueExecutionQuirks(
   ccxt: string,
-): Pick<CcxtExecutionOptions, 'venueClientId' | 'streamedFeePaidNegative'> {
+): Pick<CcxtExecutionOptions, 'venueClientId' | 'streamedFeePaidNegative' | 'fetchOrderParams'> {
   const venueClientId = venueClientIdFor(ccxt);
   // ccxt's OKX account stream hands fees over with OKX's sign (paid negative).
   if (ccxt === 'okx') return { venueClientId, streamedFeePaidNegative: true };
+  // A cancel Bybit acknowledges without its outcome is confirmed by looking the order up (recent orders only).
+  if (ccxt === 'bybit') return { venueClientId, fetchOrderParams: { acknowledged: true } };
   return venueClientId ? { venueClientId } : {};
 }
 

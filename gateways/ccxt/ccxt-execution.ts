@@ -80,6 +80,11 @@ export interface CcxtExecutionOptions {
    * passes `fillFee` through, while its REST trades flip it): flip it to ours, paid positive.
    */
   streamedFeePaidNegative?: boolean;
+  /**
+   * Parameters ccxt needs to look one order up on this venue. Bybit's lookup sees only the account's last 500 orders,
+   * so ccxt refuses it unless told `acknowledged` — without it, a cancel the stream missed was never confirmed.
+   */
+  fetchOrderParams?: Record<string, unknown>;
   now?: () => number;
   onError?: (message: string) => void;
 }
@@ -200,7 +205,7 @@ export class CcxtExecution implements ExecutionVenue {
         if (a && a.status === undefined && venueId && this.o.client.fetchOrder)
           return (
             this.o.client
-              .fetchOrder(venueId, o.symbol)
+              .fetchOrder(venueId, o.symbol, this.o.fetchOrderParams ?? {})
               .then((now) => {
                 if (now.status === 'canceled' || now.status === 'expired')
                   this.onOrder({ ...now, id: venueId, symbol: o.symbol, clientOrderId: undefined });
