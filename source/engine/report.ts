@@ -102,24 +102,31 @@ export function buildReport(engine: Engine): Report {
   return reportOf(engine.ledger, engine.performance, engine.clock.now());
 }
 
+/** The part of the report the screen shows (the whole book and each strategy), by the same functions. */
+export type Headline = Pick<Report, 'total' | 'strategies'>;
+
+/** The report's headline only: the console asks for it several times a second and never for venues or symbols. */
+export function buildHeadline(engine: Engine): Headline {
+  engine.refreshMarks();
+  return headlineOf(engine.ledger, engine.performance, engine.clock.now());
+}
+
 /** The report of a ledger (as marked now) and its sampled equity statistics; `now` dates a drawdown under way. */
 export function reportOf(ledger: Ledger, perf: PerformanceBook, now: number): Report {
   const accounts = ledger.accountsList();
-  const group = (
-    stats: Map<string, EquityStats>,
-    field: 'venue' | 'symbol' | 'strategy',
-  ): Record<string, ReportFigures> => {
-    const out: Record<string, ReportFigures> = {};
-    const names = new Set([...stats.keys(), ...accounts.map((a) => a[field])]);
-    for (const name of [...names].sort()) {
-      const filter = (a: PositionAccount) => a[field] === name;
-      const t = ledger.totals(filter);
-      const trips =
-        field === 'strategy' ? ledger.strategyRoundTrips(name) : ledger.positionRoundTrips(filter);
-      out[name] = figures(t, trips, stats.get(name), t.net, now);
-    }
-    return out;
+  return {
+    ...headlineOf(ledger, perf, now, accounts),
+    venues: groupFigures(ledger, accounts, perf.venues, 'venue', now),
+    symbols: groupFigures(ledger, accounts, perf.symbols, 'symbol', now),
   };
+}
+
+function headlineOf(
+  ledger: Ledger,
+  perf: PerformanceBook,
+  now: number,
+  accounts = ledger.accountsList(),
+): Headline {
   const equity = ledger.equity();
   const total = figures(ledger.totals(), ledger.strategyRoundTrips(), perf.total, equity, now);
   return {
@@ -129,8 +136,25 @@ export function reportOf(ledger: Ledger, perf: PerformanceBook, now: number): Re
       equity: fmt(equity, 2),
       drawdown: fmt(perf.total.drawdownAt(equity), 2),
     },
-    strategies: group(perf.strategies, 'strategy'),
-    venues: group(perf.venues, 'venue'),
-    symbols: group(perf.symbols, 'symbol'),
+    strategies: groupFigures(ledger, accounts, perf.strategies, 'strategy', now),
   };
+}
+
+/** Figures per strategy, venue or symbol: every name with statistics or an account, in name order. */
+function groupFigures(
+  ledger: Ledger,
+  accounts: PositionAccount[],
+  stats: Map<string, EquityStats>,
+  field: 'venue' | 'symbol' | 'strategy',
+  now: number,
+): Record<string, ReportFigures> {
+  const out: Record<string, ReportFigures> = {};
+  const names = new Set([...stats.keys(), ...accounts.map((a) => a[field])]);
+  for (const name of [...names].sort()) {
+    const filter = (a: PositionAccount) => a[field] === name;
+    const t = ledger.totals(filter);
+    const trips = field === 'strategy' ? ledger.strategyRoundTrips(name) : ledger.positionRoundTrips(filter);
+    out[name] = figures(t, trips, stats.get(name), t.net, now);
+  }
+  return out;
 }

@@ -4,11 +4,11 @@ import { abs, div, fmt, mul, str, toNumber, ZERO, type Fixed } from '../core/mon
 import type { ExposureRow, PositionRow, Snapshot, SpreadRow, StrategyRow } from '../control/protocol.ts';
 import { type Engine, key } from './engine.ts';
 import { unrealized } from './ledger.ts';
-import { buildReport } from './report.ts';
+import { buildHeadline } from './report.ts';
 
 export function buildSnapshot(engine: Engine, seq: number): Snapshot {
-  // The money on screen is the report's, from the same function `tradedesk report` uses: they cannot differ.
-  const report = buildReport(engine);
+  // The money on screen is the report's, from the same functions `tradedesk report` uses: they cannot differ.
+  const report = buildHeadline(engine);
   const now = engine.clock.now();
   const total = report.total;
   const equity = engine.ledger.equity();
