@@ -33,12 +33,20 @@ export function parseFloor(lines: string[]): number {
   return books;
 }
 
-/** Books → signals → strategies → risk → paper execution → ledger → journal, on a simulated clock. */
-export function replayLines(lines: string[], stream: MarketStream, dir: string): { fills: number } {
+/**
+ * Books → signals → strategies → risk → paper execution → ledger → journal, on a simulated clock. `decode` turns
+ * each input into its event: `JSON.parse` for wire lines, the identity for events already decoded.
+ */
+export function replay<T>(
+  inputs: T[],
+  decode: (input: T) => MarketEvent,
+  stream: MarketStream,
+  dir: string,
+): { fills: number } {
   const desk = benchDesk(dir, stream.instruments);
   const { engine, journal, clock } = desk;
-  for (let i = 0; i < lines.length; i++) {
-    const ev = JSON.parse(lines[i]) as MarketEvent;
+  for (let i = 0; i < inputs.length; i++) {
+    const ev = decode(inputs[i]);
     clock.advanceTo(ev.ts);
     engine.onMarket(ev);
   }
@@ -46,18 +54,8 @@ export function replayLines(lines: string[], stream: MarketStream, dir: string):
   return { fills: engine.fills };
 }
 
-/** The same pipeline fed events that are already objects. */
-export function replayEvents(events: MarketEvent[], stream: MarketStream, dir: string): { fills: number } {
-  const desk = benchDesk(dir, stream.instruments);
-  const { engine, journal, clock } = desk;
-  for (let i = 0; i < events.length; i++) {
-    const ev = events[i];
-    clock.advanceTo(ev.ts);
-    engine.onMarket(ev);
-  }
-  journal.close();
-  return { fills: engine.fills };
-}
+const fromWire = (line: string) => JSON.parse(line) as MarketEvent;
+const decoded = (ev: MarketEvent) => ev;
 
 export function measureReplay(stream: MarketStream): ReplayThroughput {
   const root = mkdtempSync(join(tmpdir(), 'td-bench-replay-'));
@@ -65,23 +63,23 @@ export function measureReplay(stream: MarketStream): ReplayThroughput {
     // A warm-up on a tenth of the stream, so both loops run optimized code.
     const warm = stream.lines.slice(0, Math.max(1, Math.floor(stream.lines.length / 10)));
     parseFloor(warm);
-    replayLines(warm, stream, join(root, 'warm'));
+    replay(warm, fromWire, stream, join(root, 'warm'));
     settleHeap();
     let t = process.hrtime.bigint();
     parseFloor(stream.lines);
     const floorSeconds = Number(process.hrtime.bigint() - t) / 1e9;
     settleHeap();
     t = process.hrtime.bigint();
-    const { fills } = replayLines(stream.lines, stream, join(root, 'run'));
+    const { fills } = replay(stream.lines, fromWire, stream, join(root, 'run'));
     const engineSeconds = Number(process.hrtime.bigint() - t) / 1e9;
-    replayEvents(stream.events.slice(0, warm.length), stream, join(root, 'warm-decoded'));
+    replay(stream.events.slice(0, warm.length), decoded, stream, join(root, 'warm-decoded'));
     settleHeap();
     t = process.hrtime.bigint();
-    const decoded = replayEvents(stream.events, stream, join(root, 'decoded'));
+    const fromObjects = replay(stream.events, decoded, stream, join(root, 'decoded'));
     const decodedSeconds = Number(process.hrtime.bigint() - t) / 1e9;
     // Same events, same engine: the two runs must agree, or the figure is not the same work.
-    if (decoded.fills !== fills)
-      throw new Error(`decoded replay made ${decoded.fills} fills, wire replay ${fills}`);
+    if (fromObjects.fills !== fills)
+      throw new Error(`decoded replay made ${fromObjects.fills} fills, wire replay ${fills}`);
     const events = stream.lines.length;
     const eventsPerSec = events / engineSeconds;
     const floorEventsPerSec = events / floorSeconds;

@@ -182,7 +182,6 @@ export class Engine {
   private alertId = 0;
   private readonly listeners = new Set<(e: EngineEvent) => void>();
   private readonly byInstrument = new Map<string, StrategyRuntime[]>();
-  private readonly quotes = new Map<string, string>();
   /** Per instrument: the same asset's book on another venue and the signal they feed (found once, not per message). */
   private readonly signalPairs = new Map<string, { peer: string; leads: boolean; signal: BasisSignal }>();
   /** Each book's last mark and the mid it came from: the exact conversion is made only when the mid moves. */
@@ -237,7 +236,6 @@ export class Engine {
       bySymbol.set(inst.symbol, k);
       this.instruments.set(k, inst);
       this.books.set(k, new OrderBook(inst.venue, inst.symbol));
-      this.quotes.set(k, inst.quote);
       if (!this.signals.has(inst.base)) this.signals.set(inst.base, new BasisSignal(inst.base));
     }
     for (const inst of options.instruments) {
@@ -369,7 +367,7 @@ export class Engine {
       owner: (venue, symbol) =>
         this.strategies.find((rt) => rt.strategy.legs.some((l) => l.venue === venue && l.symbol === symbol))
           ?.strategy.name ?? 'reconcile',
-      quote: (venue, symbol) => this.quotes.get(key(venue, symbol))!,
+      quote: (venue, symbol) => this.instruments.get(key(venue, symbol))!.quote,
       nextOrderId: () => this.orders.nextId('reconcile'),
       bookFill: (fill) => this.bookFill(fill, true),
     });
@@ -381,10 +379,10 @@ export class Engine {
 
   /** A book's mid as an exact price (one decimal finer than the venue's), or null before the book is ready. */
   private midOf(venue: string, symbol: string): Fixed | null {
-    const inst = this.instruments.get(key(venue, symbol));
-    const book = this.books.get(key(venue, symbol));
-    if (!inst || !book?.ready) return null;
-    return exactMid(book.mid, inst);
+    const k = this.keyOf(venue, symbol);
+    const book = k === undefined ? undefined : this.books.get(k);
+    if (!book?.ready) return null;
+    return exactMid(book.mid, this.instruments.get(k!)!);
   }
 
   /** Book a journal's money lines again, without journaling them twice. */
@@ -543,7 +541,7 @@ export class Engine {
           rt.strategy.name,
           leg.venue,
           leg.symbol,
-          this.quotes.get(key(leg.venue, leg.symbol))!,
+          this.instruments.get(key(leg.venue, leg.symbol))!.quote,
         );
         gap += toNumber(mul(acc.qty, acc.mark));
       }
@@ -678,7 +676,7 @@ export class Engine {
       let leg = bySymbol.get(symbol);
       if (!leg) {
         const k = this.keyOf(venue, symbol) ?? key(venue, symbol);
-        leg = { key: k, book: this.books.get(k), inst: this.instruments.get(k), quote: this.quotes.get(k) };
+        leg = { key: k, book: this.books.get(k), inst: this.instruments.get(k) };
         bySymbol.set(symbol, leg);
       }
       return leg;
@@ -699,7 +697,7 @@ export class Engine {
         const ledger = this.ledgerOf(rt.mode);
         if (leg.ledger !== ledger) {
           leg.ledger = ledger;
-          leg.account = ledger.account(name, venue, symbol, leg.quote!);
+          leg.account = ledger.account(name, venue, symbol, leg.inst!.quote);
         }
         return toNumber(leg.account!.qty);
       },
@@ -763,7 +761,7 @@ export class Engine {
     // The paper ledger's identities are checked against tallies kept apart; the live ledger is the venue's to check.
     const audited = ledger === this.ledger;
     const k = key(fill.venue, fill.symbol);
-    const quote = this.quotes.get(k) ?? fill.feeCurrency;
+    const quote = this.instruments.get(k)?.quote ?? fill.feeCurrency;
     // A restart books the fee at the rate recorded on the fill's line, never at today's price.
     const { feeQuote, rate } =
       recordedFeeQuote !== undefined
@@ -874,7 +872,7 @@ export class Engine {
     ts = 0,
     mode: Mode = this.mode,
   ): void {
-    const quote = this.quotes.get(key(venue, symbol)) ?? 'USD';
+    const quote = this.instruments.get(key(venue, symbol))?.quote ?? 'USD';
     const rate = fx(String(r.rate ?? '0'));
     if (mode === this.mode) this.integrity.onFunding(venue, quote, amount);
     this.ledgerOf(mode).applyFunding(
@@ -1099,7 +1097,6 @@ interface LegLookup {
   key: string;
   book: OrderBook | undefined;
   inst: Instrument | undefined;
-  quote: string | undefined;
   ledger?: Ledger;
   account?: PositionAccount;
 }
