@@ -52,7 +52,7 @@ export function App({ store, client, columns, rows, onExit }: AppProps): ReactNo
   useInput(handleKey);
 
   return (
-    <Box flexDirection="column" width={columns} height={layout.height} overflow="hidden">
+    <Box flexDirection="column" width={columns} height={layout.height}>
       <Header store={store} width={columns} />
       <Box flexDirection="column" width={columns} height={layout.gridHeight} flexShrink={0}>
         {layout.grid.map((row, r) => (

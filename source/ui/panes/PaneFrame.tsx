@@ -41,7 +41,6 @@ export function PaneFrame({ id, title, width, height, focused, note, children }:
         borderStyle={focused ? 'bold' : 'single'}
         borderTop={false}
         borderColor={color}
-        overflow="hidden"
       >
         {children}
       </Box>
