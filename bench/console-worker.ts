@@ -2,9 +2,11 @@
 import { parentPort } from 'node:worker_threads';
 import type { EngineClient } from '../source/control/client.ts';
 import type { Command, CommandResult, EngineEvent, Snapshot } from '../source/control/protocol.ts';
+import { snapshotOf, type SnapshotMessage } from '../source/control/worker-messages.ts';
 import { CountingTerminal, IdleKeyboard } from './counting-terminal.ts';
 
-export type ToConsole = { type: 'snapshot'; snapshot: Snapshot } | { type: 'start' } | { type: 'report' };
+/** Snapshots come as the engine's worker sends them to the console: as JSON text (see worker-messages.ts). */
+export type ToConsole = SnapshotMessage | { type: 'start' } | { type: 'report' };
 export type FromConsole = { type: 'ready' } | { type: 'report'; bytes: number; frames: number };
 
 /** Snapshots from the bench's engine thread, as the worker transport delivers them to the real console. */
@@ -38,7 +40,7 @@ void runConsole(client, {
   stdin: new IdleKeyboard() as unknown as NodeJS.ReadStream,
 });
 port.on('message', (m: ToConsole) => {
-  if (m.type === 'snapshot') client.push(m.snapshot);
+  if (m.type === 'snapshot') client.push(snapshotOf(m));
   else if (m.type === 'start') terminal.reset();
   else
     port.postMessage({

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import type { MarketEvent } from '../source/core/market-events.ts';
 import { REPLAY_START_TS } from '../source/engine/replay.ts';
+import { snapshotMessage } from '../source/control/worker-messages.ts';
 import { buildSnapshot } from '../source/engine/snapshot.ts';
 import type { FromConsole, ToConsole } from './console-worker.ts';
 import { marketStream, marketStreamFor } from './market-stream.ts';
@@ -70,10 +71,7 @@ export async function pacedRun(o: PacedRunOptions): Promise<PacedRun> {
       // Wait for the message to be due; the engine thread's other work (snapshots) happens meanwhile.
       while (now < due) {
         if (worker && now >= nextSnapshot) {
-          worker.postMessage({
-            type: 'snapshot',
-            snapshot: buildSnapshot(engine, ++seq),
-          } satisfies ToConsole);
+          worker.postMessage(snapshotMessage(buildSnapshot(engine, ++seq)) satisfies ToConsole);
           nextSnapshot += snapshotEvery;
         } else if (due - now > SPIN_NS) {
           const until = worker && nextSnapshot < due ? nextSnapshot : due;
@@ -128,8 +126,7 @@ async function warmUp(dir: string, worker: Worker | undefined): Promise<void> {
     clock.advanceTo(ev.ts);
     engine.onMarket(ev);
     if (i % 1000 === 0) {
-      const snapshot = buildSnapshot(engine, i);
-      worker?.postMessage({ type: 'snapshot', snapshot } satisfies ToConsole);
+      worker?.postMessage(snapshotMessage(buildSnapshot(engine, i)) satisfies ToConsole);
     }
   }
   journal.close();

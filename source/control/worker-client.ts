@@ -5,7 +5,7 @@ import type { EngineClient } from './client.ts';
 import { ControlError } from './endpoint.ts';
 import type { Command, CommandResult, EngineEvent, Snapshot } from './protocol.ts';
 import type { ControlOptions } from './endpoint.ts';
-import type { EngineWorkerData, FromEngine, ToEngine } from './worker-messages.ts';
+import { snapshotOf, type EngineWorkerData, type FromEngine, type ToEngine } from './worker-messages.ts';
 
 export class WorkerEngineClient implements EngineClient {
   private readonly worker: Worker;
@@ -37,9 +37,11 @@ export class WorkerEngineClient implements EngineClient {
             return resolve();
           case 'fatal':
             return reject(m.usage ? new ControlError(m.message) : new Error(m.message));
-          case 'snapshot':
-            for (const l of this.snapshots) l(m.snapshot);
+          case 'snapshot': {
+            const snapshot = snapshotOf(m);
+            for (const l of this.snapshots) l(snapshot);
             return;
+          }
           case 'event':
             for (const l of this.events) l(m.event);
             return;

@@ -5,6 +5,7 @@ import type { EngineClient } from '../control/client.ts';
 import type { Snapshot } from '../control/protocol.ts';
 import { App } from './App.tsx';
 import { anchoredFrames } from './frame-stream.ts';
+import { paintBelowTrading } from './paint-priority.ts';
 import { createConsoleStore } from './store.ts';
 
 export interface RunConsoleOptions {
@@ -32,6 +33,8 @@ const INK_MAX_FPS = 4 * FRAMES_PER_SECOND;
 export async function runConsole(client: EngineClient, opts: RunConsoleOptions = {}): Promise<void> {
   const stdout = opts.stdout ?? process.stdout;
   const stdin = opts.stdin ?? process.stdin;
+  // Painting yields the CPU to the engine: with the console on, ticks must not wait behind a frame.
+  paintBelowTrading();
   const store = createConsoleStore(opts.initial ?? null, { attached: client.attached === true });
   const size = (): { columns: number; rows: number } => ({
     columns: stdout.columns || 80,
