@@ -1,7 +1,7 @@
 // The engine fed at a live rate: each wire message handled when it is due, its latency from due to done,
 // optionally with the real console rendering the engine's snapshots on another thread (as in the product).
 import { benchDesk, countOrdersSent } from './bench-desk.ts';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
@@ -37,7 +37,17 @@ export interface PacedRun {
   orderTicks: Percentiles;
   seconds: number;
   terminal?: { bytesPerSec: number; framesPerSec: number };
+  /** Share of the machine's CPU time its host (hypervisor) took away during the run, percent; null off Linux. */
+  cpuStolenPct: number | null;
+  /** The raw samples (ns) behind the percentiles, to pool runs. */
+  samples: { ticks: Float64Array; fromDue: Float64Array; orderTicks: number[]; stolen: CpuTimes | null };
 }
+
+/**
+ * Ticks due in the first half second are handled at pace but not counted: the desk's books fill, its first
+ * orders go out and the freshly collected heap's pages are touched, once per session in a real engine.
+ */
+export const LEAD_IN_MS = 500;
 
 const NS_PER_MS = 1_000_000n;
 /** Sleep, not spin, until shortly before a message is due: the console's thread needs the core too. */
@@ -45,7 +55,7 @@ const nap = new Int32Array(new SharedArrayBuffer(4));
 const SPIN_NS = 150_000n;
 
 export async function pacedRun(o: PacedRunOptions): Promise<PacedRun> {
-  const stream = marketStreamFor(o.seconds * 1000, o.updatesPerSec);
+  const stream = marketStreamFor(o.seconds * 1000 + LEAD_IN_MS, o.updatesPerSec);
   const dir = mkdtempSync(join(tmpdir(), 'td-bench-paced-'));
   const desk = benchDesk(dir, stream.instruments);
   const { engine, journal, clock } = desk;
@@ -55,7 +65,6 @@ export async function pacedRun(o: PacedRunOptions): Promise<PacedRun> {
     if (worker) await reply(worker, (m) => m.type === 'ready');
     await warmUp(dir, worker);
     settleHeap();
-    worker?.postMessage({ type: 'start' } satisfies ToConsole);
     const ticks = new Float64Array(stream.bookUpdates);
     const ticksFromDue = new Float64Array(stream.bookUpdates);
     const orderTicks: number[] = [];
@@ -65,6 +74,9 @@ export async function pacedRun(o: PacedRunOptions): Promise<PacedRun> {
     let seq = 0;
     const start = process.hrtime.bigint();
     let nextSnapshot = start + snapshotEvery;
+    let counting = false;
+    let countedFrom = start;
+    let stolenBefore: CpuTimes | null = null;
     for (let i = 0; i < stream.lines.length; i++) {
       const due = start + BigInt(stream.events[i].ts - REPLAY_START_TS) * NS_PER_MS;
       let now = process.hrtime.bigint();
@@ -82,11 +94,17 @@ export async function pacedRun(o: PacedRunOptions): Promise<PacedRun> {
         }
         now = process.hrtime.bigint();
       }
+      if (!counting && stream.events[i].ts - REPLAY_START_TS >= LEAD_IN_MS) {
+        counting = true;
+        countedFrom = process.hrtime.bigint();
+        stolenBefore = cpuTimes();
+        worker?.postMessage({ type: 'start' } satisfies ToConsole);
+      }
       const before = sentOrders();
       const ev = JSON.parse(stream.lines[i]) as MarketEvent;
       clock.advanceTo(ev.ts);
       engine.onMarket(ev);
-      if (ev.kind !== 'book') continue;
+      if (ev.kind !== 'book' || !counting) continue;
       const done = process.hrtime.bigint();
       // Every message still waiting was due after the thread went to sleep: it arrives at due or at the wake.
       const arrived = due > wokeAt ? due : wokeAt;
@@ -95,12 +113,20 @@ export async function pacedRun(o: PacedRunOptions): Promise<PacedRun> {
       ticks[nTicks++] = latency;
       if (sentOrders() > before) orderTicks.push(latency);
     }
-    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    const seconds = Number(process.hrtime.bigint() - countedFrom) / 1e9;
+    const stolen = cpuTimesSince(stolenBefore);
     const result: PacedRun = {
       ticks: percentiles(ticks.subarray(0, nTicks)),
       ticksFromDue: percentiles(ticksFromDue.subarray(0, nTicks)),
       orderTicks: percentiles(orderTicks),
       seconds,
+      cpuStolenPct: stolenPct(stolen),
+      samples: {
+        ticks: ticks.slice(0, nTicks),
+        fromDue: ticksFromDue.slice(0, nTicks),
+        orderTicks,
+        stolen,
+      },
     };
     if (worker) {
       worker.postMessage({ type: 'report' } satisfies ToConsole);
@@ -114,6 +140,71 @@ export async function pacedRun(o: PacedRunOptions): Promise<PacedRun> {
     await worker?.terminate();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Runs of one kind taken in turns with another kind, as one: their ticks together, their terminal output over
+ * their summed time. Taking headless and console runs in turns spreads a noisy spell of the machine over both.
+ */
+export function pooled(runs: PacedRun[]): PacedRun {
+  const concat = (parts: Float64Array[]): Float64Array => {
+    const all = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const p of parts) {
+      all.set(p, at);
+      at += p.length;
+    }
+    return all;
+  };
+  const ticks = concat(runs.map((r) => r.samples.ticks));
+  const fromDue = concat(runs.map((r) => r.samples.fromDue));
+  const orderTicks = runs.flatMap((r) => r.samples.orderTicks);
+  const seconds = runs.reduce((t, r) => t + r.seconds, 0);
+  const stolen = runs.every((r) => r.samples.stolen)
+    ? runs.reduce(
+        (sum, r) => ({ steal: sum.steal + r.samples.stolen!.steal, total: sum.total + r.samples.stolen!.total }),
+        { steal: 0, total: 0 },
+      )
+    : null;
+  const result: PacedRun = {
+    ticks: percentiles(ticks),
+    ticksFromDue: percentiles(fromDue),
+    orderTicks: percentiles(orderTicks),
+    seconds,
+    cpuStolenPct: stolenPct(stolen),
+    samples: { ticks, fromDue, orderTicks, stolen },
+  };
+  if (runs.every((r) => r.terminal)) {
+    const bytes = runs.reduce((b, r) => b + r.terminal!.bytesPerSec * r.seconds, 0);
+    const frames = runs.reduce((f, r) => f + r.terminal!.framesPerSec * r.seconds, 0);
+    result.terminal = { bytesPerSec: bytes / seconds, framesPerSec: frames / seconds };
+  }
+  return result;
+}
+
+/** CPU time of the whole machine in clock ticks: all of it, and what the host stole from this virtual machine. */
+interface CpuTimes {
+  steal: number;
+  total: number;
+}
+
+function cpuTimes(): CpuTimes | null {
+  try {
+    // cpu  user nice system idle iowait irq softirq steal guest guest_nice
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/).slice(1).map(Number);
+    return { steal: fields[7] ?? 0, total: fields.slice(0, 8).reduce((a, b) => a + b, 0) };
+  } catch {
+    return null;
+  }
+}
+
+function cpuTimesSince(before: CpuTimes | null): CpuTimes | null {
+  const now = cpuTimes();
+  return before && now ? { steal: now.steal - before.steal, total: now.total - before.total } : null;
+}
+
+function stolenPct(t: CpuTimes | null): number | null {
+  return t && t.total > 0 ? (t.steal / t.total) * 100 : null;
 }
 
 /** Run the same code on other data first, so the measured run sees optimized code, not the JIT at work. */

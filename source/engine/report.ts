@@ -56,6 +56,24 @@ export interface Report {
   symbols: Record<string, ReportFigures>;
 }
 
+/** What the screen shows of a record: its money and its fills, computed here once for the screen and the report. */
+export type ScreenFigures = Pick<
+  ReportFigures,
+  'netPnl' | 'realizedPnl' | 'unrealizedPnl' | 'fees' | 'funding' | 'trades' | 'maxDrawdown'
+>;
+
+function screenFigures(t: StrategyTotals, stats: EquityStats | undefined, value: Fixed, now: number): ScreenFigures {
+  return {
+    netPnl: fmt(t.net, 2),
+    realizedPnl: fmt(t.realized, 2),
+    unrealizedPnl: fmt(t.unrealized, 2),
+    fees: fmt(t.fees, 2),
+    funding: fmt(t.funding, 2),
+    trades: t.trades,
+    maxDrawdown: fmt(stats?.maxDrawdownWith(value, now).abs ?? 0n, 2),
+  };
+}
+
 function figures(
   t: StrategyTotals,
   trips: RoundTripStats,
@@ -63,25 +81,26 @@ function figures(
   value: Fixed,
   now: number,
 ): ReportFigures {
+  const shown = screenFigures(t, stats, value, now);
   const gross = t.realized + t.unrealized;
   const volume = toNumber(t.volume);
   const dd = stats?.maxDrawdownWith(value, now);
   const decision = toNumber(t.decisionNotional);
   return {
-    netPnl: fmt(t.net, 2),
+    netPnl: shown.netPnl,
     grossPnl: fmt(gross, 2),
-    realizedPnl: fmt(t.realized, 2),
-    unrealizedPnl: fmt(t.unrealized, 2),
-    fees: fmt(t.fees, 2),
-    funding: fmt(t.funding, 2),
-    trades: t.trades,
+    realizedPnl: shown.realizedPnl,
+    unrealizedPnl: shown.unrealizedPnl,
+    fees: shown.fees,
+    funding: shown.funding,
+    trades: shown.trades,
     roundTrips: trips.count,
     volume: fmt(t.volume, 2),
     winRate: trips.count > 0 ? round(trips.wins / trips.count, 4) : 0,
     profitFactor: trips.lost > 0n ? round(toNumber(trips.won) / toNumber(trips.lost), 3) : null,
     expectancy: trips.count > 0 ? fmt(trips.net / BigInt(trips.count), 2) : '0.00',
     avgEdgeBps: trips.count > 0 ? round(trips.edgeBpsSum / trips.count, 3) : 0,
-    maxDrawdown: fmt(dd?.abs ?? 0n, 2),
+    maxDrawdown: shown.maxDrawdown,
     maxDrawdownPct: dd?.pct ?? 0,
     maxDrawdownAt: dd?.at ?? null,
     sharpe: stats?.sharpe() ?? 0,
@@ -102,42 +121,49 @@ export function buildReport(engine: Engine): Report {
   return reportOf(engine.ledger, engine.performance, engine.clock.now());
 }
 
-/** The part of the report the screen shows (the whole book and each strategy), by the same functions. */
-export type Headline = Pick<Report, 'total' | 'strategies'>;
-
-/** The report's headline only: the console asks for it several times a second and never for venues or symbols. */
-export function buildHeadline(engine: Engine): Headline {
-  engine.refreshMarks();
-  return headlineOf(engine.ledger, engine.performance, engine.clock.now());
-}
-
 /** The report of a ledger (as marked now) and its sampled equity statistics; `now` dates a drawdown under way. */
 export function reportOf(ledger: Ledger, perf: PerformanceBook, now: number): Report {
   const accounts = ledger.accountsList();
+  const equity = ledger.equity();
   return {
-    ...headlineOf(ledger, perf, now, accounts),
+    total: {
+      ...figures(ledger.totals(), ledger.strategyRoundTrips(), perf.total, equity, now),
+      ...bookFigures(ledger, perf, equity),
+    },
+    strategies: groupFigures(ledger, accounts, perf.strategies, 'strategy', now),
     venues: groupFigures(ledger, accounts, perf.venues, 'venue', now),
     symbols: groupFigures(ledger, accounts, perf.symbols, 'symbol', now),
   };
 }
 
-function headlineOf(
-  ledger: Ledger,
-  perf: PerformanceBook,
-  now: number,
-  accounts = ledger.accountsList(),
-): Headline {
-  const equity = ledger.equity();
-  const total = figures(ledger.totals(), ledger.strategyRoundTrips(), perf.total, equity, now);
+function bookFigures(ledger: Ledger, perf: PerformanceBook, equity: Fixed): Omit<TotalFigures, keyof ReportFigures> {
   return {
-    total: {
-      ...total,
-      startEquity: fmt(ledger.startEquity(), 2),
-      equity: fmt(equity, 2),
-      drawdown: fmt(perf.total.drawdownAt(equity), 2),
-    },
-    strategies: groupFigures(ledger, accounts, perf.strategies, 'strategy', now),
+    startEquity: fmt(ledger.startEquity(), 2),
+    equity: fmt(equity, 2),
+    drawdown: fmt(perf.total.drawdownAt(equity), 2),
   };
+}
+
+export type ScreenTotal = ScreenFigures & Omit<TotalFigures, keyof ReportFigures>;
+
+/**
+ * The whole book as the screen shows it, marked now, by the report's own functions: several times a second
+ * on the engine's thread, so nothing the screen does not show (round trips, ratios, groups) is computed.
+ */
+export function screenTotal(engine: Engine): ScreenTotal {
+  engine.refreshMarks();
+  const { ledger, performance: perf } = engine;
+  const equity = ledger.equity();
+  return {
+    ...screenFigures(ledger.totals(), perf.total, equity, engine.clock.now()),
+    ...bookFigures(ledger, perf, equity),
+  };
+}
+
+/** One strategy's record as the screen shows it; after `screenTotal`, which marks the book. */
+export function screenStrategy(engine: Engine, name: string): ScreenFigures {
+  const t = engine.ledger.totals((a) => a.strategy === name);
+  return screenFigures(t, engine.performance.strategies.get(name), t.net, engine.clock.now());
 }
 
 /** Figures per strategy, venue or symbol: every name with statistics or an account, in name order. */

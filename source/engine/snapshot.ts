@@ -4,13 +4,12 @@ import { abs, div, fmt, mul, str, toNumber, ZERO, type Fixed } from '../core/mon
 import type { ExposureRow, PositionRow, Snapshot, SpreadRow, StrategyRow } from '../control/protocol.ts';
 import { type Engine, key } from './engine.ts';
 import { unrealized } from './ledger.ts';
-import { buildHeadline } from './report.ts';
+import { screenStrategy, screenTotal } from './report.ts';
 
 export function buildSnapshot(engine: Engine, seq: number): Snapshot {
   // The money on screen is the report's, from the same functions `tradedesk report` uses: they cannot differ.
-  const report = buildHeadline(engine);
+  const total = screenTotal(engine);
   const now = engine.clock.now();
-  const total = report.total;
   const equity = engine.ledger.equity();
 
   const strategies: StrategyRow[] = engine.strategies.map((rt) => {
@@ -19,15 +18,15 @@ export function buildSnapshot(engine: Engine, seq: number): Snapshot {
       rt.mode !== engine.mode ? engine.liveLedger.totals((a) => a.strategy === rt.strategy.name) : null;
     const figures = live
       ? { netPnl: fmt(live.net, 2), trades: live.trades }
-      : report.strategies[rt.strategy.name];
+      : screenStrategy(engine, rt.strategy.name);
     return {
       name: rt.strategy.name,
       venues: [...new Set(rt.strategy.legs.map((l) => l.venue))],
       symbol: rt.strategy.label,
       mode: rt.mode,
       state: rt.state,
-      netPnl: figures?.netPnl ?? '0.00',
-      trades: figures?.trades ?? 0,
+      netPnl: figures.netPnl,
+      trades: figures.trades,
       idleReason: idleReason(engine, rt.state, rt.denial, rt.strategy.idleReason),
     };
   });
