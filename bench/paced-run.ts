@@ -162,7 +162,10 @@ export function pooled(runs: PacedRun[]): PacedRun {
   const seconds = runs.reduce((t, r) => t + r.seconds, 0);
   const stolen = runs.every((r) => r.samples.stolen)
     ? runs.reduce(
-        (sum, r) => ({ steal: sum.steal + r.samples.stolen!.steal, total: sum.total + r.samples.stolen!.total }),
+        (sum, r) => ({
+          steal: sum.steal + r.samples.stolen!.steal,
+          total: sum.total + r.samples.stolen!.total,
+        }),
         { steal: 0, total: 0 },
       )
     : null;
@@ -191,7 +194,12 @@ interface CpuTimes {
 function cpuTimes(): CpuTimes | null {
   try {
     // cpu  user nice system idle iowait irq softirq steal guest guest_nice
-    const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/).slice(1).map(Number);
+    const fields = readFileSync('/proc/stat', 'utf8')
+      .split('\n', 1)[0]
+      .trim()
+      .split(/\s+/)
+      .slice(1)
+      .map(Number);
     return { steal: fields[7] ?? 0, total: fields.slice(0, 8).reduce((a, b) => a + b, 0) };
   } catch {
     return null;

@@ -123,7 +123,12 @@ export async function runBench(o: BenchOptions) {
     heapMbAfter10M: round(memory.heapMbAfterLast, 2),
     startupMs: Math.round(startupMs),
     quick: o.quick,
-    counts: { replayEvents: replayCount, memoryEvents: [memFirst, memLast], pacedSeconds, pacedRounds: rounds },
+    counts: {
+      replayEvents: replayCount,
+      memoryEvents: [memFirst, memLast],
+      pacedSeconds,
+      pacedRounds: rounds,
+    },
     targets: TARGETS,
     machine,
   };

@@ -62,7 +62,12 @@ export type ScreenFigures = Pick<
   'netPnl' | 'realizedPnl' | 'unrealizedPnl' | 'fees' | 'funding' | 'trades' | 'maxDrawdown'
 >;
 
-function screenFigures(t: StrategyTotals, stats: EquityStats | undefined, value: Fixed, now: number): ScreenFigures {
+function screenFigures(
+  t: StrategyTotals,
+  stats: EquityStats | undefined,
+  value: Fixed,
+  now: number,
+): ScreenFigures {
   return {
     netPnl: fmt(t.net, 2),
     realizedPnl: fmt(t.realized, 2),
@@ -136,7 +141,11 @@ export function reportOf(ledger: Ledger, perf: PerformanceBook, now: number): Re
   };
 }
 
-function bookFigures(ledger: Ledger, perf: PerformanceBook, equity: Fixed): Omit<TotalFigures, keyof ReportFigures> {
+function bookFigures(
+  ledger: Ledger,
+  perf: PerformanceBook,
+  equity: Fixed,
+): Omit<TotalFigures, keyof ReportFigures> {
   return {
     startEquity: fmt(ledger.startEquity(), 2),
     equity: fmt(equity, 2),

@@ -24,7 +24,11 @@ function crowded(): Snapshot {
       name: `arb-${i}-with-a-rather-long-name`,
       idleReason: `edge ${i}.2 bp < 19.0 bp needed after taker fees on both legs and the funding to come`,
     })),
-    positions: many(base.positions, 40, (p, i) => ({ ...p, symbol: `COIN${i}/USDT:USDT`, qty: `${i}.123456789` })),
+    positions: many(base.positions, 40, (p, i) => ({
+      ...p,
+      symbol: `COIN${i}/USDT:USDT`,
+      qty: `${i}.123456789`,
+    })),
     spreads: many(base.spreads, 30, (s, i) => ({ ...s, asset: `COIN${i}` })),
     signals: many(base.signals, 30, (s, i) => ({ ...s, model: `model-${i}-gradient-boosted-trees` })),
     alerts: many(base.alerts, 60, (a, i) => ({
