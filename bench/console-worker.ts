@@ -2,7 +2,7 @@
 import { parentPort } from 'node:worker_threads';
 import type { EngineClient } from '../source/control/client.ts';
 import type { Command, CommandResult, EngineEvent, Snapshot } from '../source/control/protocol.ts';
-import { snapshotOf, type SnapshotMessage } from '../source/control/worker-messages.ts';
+import { snapshotDecoder, type SnapshotMessage } from '../source/control/worker-messages.ts';
 import { CountingTerminal, IdleKeyboard } from './counting-terminal.ts';
 
 /** Snapshots come as the engine's worker sends them to the console: as JSON text (see worker-messages.ts). */
@@ -35,12 +35,13 @@ delete process.env.CONTINUOUS_INTEGRATION;
 const { runConsole } = await import('../source/ui/run-console.tsx');
 const terminal = new CountingTerminal(160, 48);
 const client = new RelayClient();
+const decode = snapshotDecoder();
 void runConsole(client, {
   stdout: terminal as unknown as NodeJS.WriteStream,
   stdin: new IdleKeyboard() as unknown as NodeJS.ReadStream,
 });
 port.on('message', (m: ToConsole) => {
-  if (m.type === 'snapshot') client.push(snapshotOf(m));
+  if (m.type === 'snapshot') client.push(decode(m));
   else if (m.type === 'start') terminal.reset();
   else
     port.postMessage({

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import type { MarketEvent } from '../source/core/market-events.ts';
 import { REPLAY_START_TS } from '../source/engine/replay.ts';
-import { snapshotMessage } from '../source/control/worker-messages.ts';
+import { snapshotEncoder } from '../source/control/worker-messages.ts';
 import { buildSnapshot } from '../source/engine/snapshot.ts';
 import type { FromConsole, ToConsole } from './console-worker.ts';
 import { marketStream, marketStreamFor } from './market-stream.ts';
@@ -63,7 +63,9 @@ export async function pacedRun(o: PacedRunOptions): Promise<PacedRun> {
   const worker = o.console?.();
   try {
     if (worker) await reply(worker, (m) => m.type === 'ready');
-    await warmUp(dir, worker);
+    // One encoder per port: it remembers which equity curve the console already has.
+    const encode = snapshotEncoder();
+    await warmUp(dir, worker, encode);
     settleHeap();
     const ticks = new Float64Array(stream.bookUpdates);
     const ticksFromDue = new Float64Array(stream.bookUpdates);
@@ -83,7 +85,7 @@ export async function pacedRun(o: PacedRunOptions): Promise<PacedRun> {
       // Wait for the message to be due; the engine thread's other work (snapshots) happens meanwhile.
       while (now < due) {
         if (worker && now >= nextSnapshot) {
-          worker.postMessage(snapshotMessage(buildSnapshot(engine, ++seq)) satisfies ToConsole);
+          worker.postMessage(encode(buildSnapshot(engine, ++seq)) satisfies ToConsole);
           nextSnapshot += snapshotEvery;
         } else if (due - now > SPIN_NS) {
           const until = worker && nextSnapshot < due ? nextSnapshot : due;
@@ -216,7 +218,11 @@ function stolenPct(t: CpuTimes | null): number | null {
 }
 
 /** Run the same code on other data first, so the measured run sees optimized code, not the JIT at work. */
-async function warmUp(dir: string, worker: Worker | undefined): Promise<void> {
+async function warmUp(
+  dir: string,
+  worker: Worker | undefined,
+  encode: ReturnType<typeof snapshotEncoder>,
+): Promise<void> {
   const stream = marketStream(30_000, 2);
   const desk = benchDesk(join(dir, 'warm-up'), stream.instruments);
   const { engine, journal, clock } = desk;
@@ -225,7 +231,7 @@ async function warmUp(dir: string, worker: Worker | undefined): Promise<void> {
     clock.advanceTo(ev.ts);
     engine.onMarket(ev);
     if (i % 1000 === 0) {
-      worker?.postMessage(snapshotMessage(buildSnapshot(engine, i)) satisfies ToConsole);
+      worker?.postMessage(encode(buildSnapshot(engine, i)) satisfies ToConsole);
     }
   }
   journal.close();

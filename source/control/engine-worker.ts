@@ -3,7 +3,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { EngineHost } from '../engine/host.ts';
 import { ControlError } from './endpoint.ts';
 import { ControlServer } from './socket-server.ts';
-import { snapshotMessage, type EngineWorkerData, type FromEngine, type ToEngine } from './worker-messages.ts';
+import { snapshotEncoder, type EngineWorkerData, type FromEngine, type ToEngine } from './worker-messages.ts';
 
 const port = parentPort!;
 const post = (m: FromEngine) => port.postMessage(m);
@@ -19,7 +19,8 @@ try {
     await control.close();
     throw e;
   }
-  host.onSnapshot((snapshot) => post(snapshotMessage(snapshot)));
+  const encode = snapshotEncoder();
+  host.onSnapshot((snapshot) => post(encode(snapshot)));
   host.onEvent((event) => post({ type: 'event', event }));
   port.on('message', async (m: ToEngine) => {
     if (m.type === 'command') post({ type: 'result', id: m.id, result: host.command(m.command) });

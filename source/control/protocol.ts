@@ -90,8 +90,11 @@ export interface PnlView {
   net: string;
   drawdown: string;
   maxDrawdown: string;
-  /** Equity samples, oldest first, for the chart (floats: display only). */
-  curve: number[];
+  /**
+   * Equity samples, oldest first, for the chart (floats: display only); `equity` above is the live figure.
+   * The same array until the next sample (every few seconds), which the worker transport sends only when new.
+   */
+  curve: readonly number[];
   /** The break-even line: start equity. */
   breakEven: number;
 }

@@ -5,11 +5,12 @@ import type { EngineClient } from './client.ts';
 import { ControlError } from './endpoint.ts';
 import type { Command, CommandResult, EngineEvent, Snapshot } from './protocol.ts';
 import type { ControlOptions } from './endpoint.ts';
-import { snapshotOf, type EngineWorkerData, type FromEngine, type ToEngine } from './worker-messages.ts';
+import { snapshotDecoder, type EngineWorkerData, type FromEngine, type ToEngine } from './worker-messages.ts';
 
 export class WorkerEngineClient implements EngineClient {
   private readonly worker: Worker;
   private readonly snapshots = new Set<(s: Snapshot) => void>();
+  private readonly decode = snapshotDecoder();
   private readonly events = new Set<(e: EngineEvent) => void>();
   private readonly waiting = new Map<number, (r: CommandResult) => void>();
   private nextId = 0;
@@ -38,7 +39,7 @@ export class WorkerEngineClient implements EngineClient {
           case 'fatal':
             return reject(m.usage ? new ControlError(m.message) : new Error(m.message));
           case 'snapshot': {
-            const snapshot = snapshotOf(m);
+            const snapshot = this.decode(m);
             for (const l of this.snapshots) l(snapshot);
             return;
           }

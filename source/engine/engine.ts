@@ -131,7 +131,11 @@ export class Engine {
   readonly signals = new Map<string, BasisSignal>();
   readonly signalHub: SignalHub | undefined;
   readonly alerts: AlertRow[] = [];
-  readonly curve: number[] = [];
+  /**
+   * Sampled equity, oldest first: a new array at each sample, the same one between samples, so a transport can
+   * tell that the curve did not change and leave it out.
+   */
+  curve: readonly number[] = Object.freeze([]);
   readonly lastData = new Map<string, number>();
   readonly funding = new Map<string, FundingClock>();
   /** Venues whose feed reports a broken connection. */
@@ -926,8 +930,7 @@ export class Engine {
     this.refreshMarks();
     const equity = this.ledger.equity();
     this.performance.sample(this.ledger, this.clock.now());
-    this.curve.push(toNumber(equity));
-    if (this.curve.length > MAX_CURVE) this.curve.shift();
+    this.curve = Object.freeze([...this.curve.slice(1 - MAX_CURVE), toNumber(equity)]);
   }
 
   alert(severity: Severity, source: string, message: string): void {

@@ -58,3 +58,23 @@ describe('the screen and the report', () => {
     }
   });
 });
+
+describe('the equity curve in snapshots', () => {
+  it('is the same array between samples and a new one, one sample longer, after each', () => {
+    const { engine, book, clock } = setup({ script: [[buy(0.1, 64000.1)]] });
+    book(1_000, 64000, 64000.1, 1);
+    clock.advanceTo(4_000);
+    engine.advance(4_000);
+    const a = buildSnapshot(engine, 1);
+    book(4_500, 64001, 64001.1, 2);
+    const b = buildSnapshot(engine, 2);
+    expect(b.pnl.curve).toBe(a.pnl.curve);
+    expect(Object.isFrozen(a.pnl.curve)).toBe(true);
+    clock.advanceTo(10_500);
+    engine.advance(10_500);
+    const c = buildSnapshot(engine, 3);
+    expect(c.pnl.curve).not.toBe(a.pnl.curve);
+    expect(c.pnl.curve.length).toBeGreaterThan(a.pnl.curve.length);
+    expect(c.pnl.curve.slice(0, a.pnl.curve.length)).toEqual(a.pnl.curve);
+  });
+});

@@ -10,7 +10,6 @@ export function buildSnapshot(engine: Engine, seq: number): Snapshot {
   // The money on screen is the report's, from the same functions `tradedesk report` uses: they cannot differ.
   const total = screenTotal(engine);
   const now = engine.clock.now();
-  const equity = engine.ledger.equity();
 
   const strategies: StrategyRow[] = engine.strategies.map((rt) => {
     // A live strategy shows its real money (the live ledger); a paper one the report's figures.
@@ -181,7 +180,7 @@ export function buildSnapshot(engine: Engine, seq: number): Snapshot {
       net: total.netPnl,
       drawdown: total.drawdown,
       maxDrawdown: total.maxDrawdown,
-      curve: [...engine.curve, toNumber(equity)],
+      curve: engine.curve,
       breakEven: toNumber(engine.ledger.startEquity()),
     },
     alerts: engine.alerts.slice(0, 50),

@@ -119,6 +119,7 @@ function packFigures(all: Figure[], width: number): Figure[][] {
 
 function Chart({ pnl, width, height }: LayoutProps): ReactNode {
   if (height < 2) return null;
+  // The chart moves a sample at a time (every few seconds); the figures beside it are live.
   const lines = equityChart(pnl.curve, pnl.breakEven, width, height);
   if (lines.length === 0) {
     return (
