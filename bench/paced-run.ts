@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import type { MarketEvent } from '../source/core/market-events.ts';
 import { REPLAY_START_TS } from '../source/engine/replay.ts';
+import { SNAPSHOTS_PER_SECOND } from '../source/control/protocol.ts';
 import { snapshotEncoder } from '../source/control/worker-messages.ts';
 import { buildSnapshot } from '../source/engine/snapshot.ts';
 import type { FromConsole, ToConsole } from './console-worker.ts';
@@ -72,7 +73,7 @@ export async function pacedRun(o: PacedRunOptions): Promise<PacedRun> {
     const orderTicks: number[] = [];
     let wokeAt = 0n;
     let nTicks = 0;
-    const snapshotEvery = BigInt(Math.round(1000 / (o.snapshotHz ?? 15))) * NS_PER_MS;
+    const snapshotEvery = BigInt(Math.round(1000 / (o.snapshotHz ?? SNAPSHOTS_PER_SECOND))) * NS_PER_MS;
     let seq = 0;
     const start = process.hrtime.bigint();
     let nextSnapshot = start + snapshotEvery;

@@ -2,7 +2,7 @@
 import type { Command, CommandResult, EngineEvent, Snapshot } from './protocol.ts';
 
 export interface EngineClient {
-  /** Called with each coalesced snapshot (at most ~15 a second). Returns an unsubscribe. */
+  /** Called with each coalesced snapshot (at most SNAPSHOTS_PER_SECOND, 12, a second). Returns an unsubscribe. */
   onSnapshot(listener: (snapshot: Snapshot) => void): () => void;
   onEvent(listener: (event: EngineEvent) => void): () => void;
   send(command: Command): Promise<CommandResult>;

@@ -1,4 +1,11 @@
 // The engine ⇄ console protocol: snapshots flow out, commands flow in. The only thing the UI knows of the engine.
+
+/**
+ * Snapshots the engine publishes a second: as many as the console paints (it paints at most this many frames),
+ * so none is built on the engine's thread only to be dropped.
+ */
+export const SNAPSHOTS_PER_SECOND = 12;
+
 export type Mode = 'paper' | 'live';
 export type TradingState = 'ACTIVE' | 'REDUCING' | 'HALTED';
 export type StrategyState = 'RUNNING' | 'PAUSED' | 'REDUCING' | 'HALTED';

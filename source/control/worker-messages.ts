@@ -26,7 +26,7 @@ export interface EngineWorkerData {
  * for ~1 µs. The console's thread, which has time to spare between frames, parses it.
  *
  * The equity curve (up to 240 samples, ~4 KB, ~40 µs to stringify) changes every few seconds while snapshots go
- * 15 a second: it is sent when it is a new array, and the receiving end keeps the last one it got.
+ * 12 a second: it is sent when it is a new array, and the receiving end keeps the last one it got.
  */
 export interface SnapshotMessage {
   type: 'snapshot';

@@ -9,7 +9,15 @@ import { SimMarket } from '../../gateways/sim/market.ts';
 import { assertNewRecording, Recorder } from '../../gateways/replay/recording.ts';
 import type { RecordedInput } from '../../gateways/replay/recorded-input.ts';
 import { StateStore, type StoredState } from '../../state/store.ts';
-import type { Command, CommandResult, EngineEvent, Mode, Severity, Snapshot } from '../control/protocol.ts';
+import {
+  SNAPSHOTS_PER_SECOND,
+  type Command,
+  type CommandResult,
+  type EngineEvent,
+  type Mode,
+  type Severity,
+  type Snapshot,
+} from '../control/protocol.ts';
 import type { Profile } from './config.ts';
 import { buildDesk, type Desk } from './build.ts';
 import { Credentials } from './credentials.ts';
@@ -197,7 +205,7 @@ export class EngineHost {
       clock,
       sim,
       push,
-      o.snapshotHz ?? 15,
+      o.snapshotHz ?? SNAPSHOTS_PER_SECOND,
       sim ? null : (clock as SimClock),
       recorder,
     );

@@ -43,7 +43,7 @@ function moved(step: number): Snapshot {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-// Frames go out at most 15 a second: wait longer than one frame between snapshots.
+// Frames go out at most 12 a second: wait longer than one frame between snapshots.
 const FRAME_MS = 200;
 
 describe('console output bytes at 160×48', () => {

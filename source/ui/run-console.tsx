@@ -2,7 +2,7 @@
 import { render, type Instance } from 'ink';
 import type { ReactElement } from 'react';
 import type { EngineClient } from '../control/client.ts';
-import type { Snapshot } from '../control/protocol.ts';
+import { SNAPSHOTS_PER_SECOND, type Snapshot } from '../control/protocol.ts';
 import { App } from './App.tsx';
 import { anchoredFrames } from './frame-stream.ts';
 import { paintBelowTrading } from './paint-priority.ts';
@@ -20,10 +20,11 @@ const ENTER_ALTERNATE_SCREEN = '\x1b[?1049h\x1b[H';
 const LEAVE_ALTERNATE_SCREEN = '\x1b[?1049l';
 const CLEAR_SCREEN = '\x1b[2J\x1b[H';
 /**
- * Ink's maxFps throttles only the terminal write, so snapshots are thinned before they reach React.
- * 12, not the engine's 15: a frame of changed prices and ages costs ~1.7 KB at 160×48, so 12/s stays under 25 KB/s.
+ * Ink's maxFps throttles only the terminal write, so snapshots are thinned before they reach React (an attached
+ * console may be sent more). 12: a frame of changed prices and ages costs up to ~1.7 KB at 160×48, so 12/s stays
+ * under 25 KB/s; the engine publishes as many.
  */
-const FRAMES_PER_SECOND = 12;
+const FRAMES_PER_SECOND = SNAPSHOTS_PER_SECOND;
 /**
  * Ink's own render throttle sits above our cadence: at the same rate (15/s) it deferred or merged every
  * snapshot that arrived a little early, and the console painted 5-7 frames a second.
