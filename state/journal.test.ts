@@ -3,7 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { GENESIS, Journal, hashLine, readJournal, readJournalText, setAsideFiles } from './journal.ts';
+import {
+  GENESIS,
+  Journal,
+  hashLine,
+  journalHeadFile,
+  readJournal,
+  readJournalText,
+  setAsideFiles,
+} from './journal.ts';
 import { closedSegments } from './segments.ts';
 
 function tempFile(): string {
@@ -26,6 +34,13 @@ describe('Journal', () => {
     expect(recs[0].prev).toBe(GENESIS);
     expect(recs[1].prev).toBe(hashLine(lines[0]));
     expect(recs[2].prev).toBe(hashLine(lines[1]));
+    // The chain is plain SHA-256 of each line's text, hex (FIPS 180-2's "abc" vector), whichever way Node hashes.
+    expect(hashLine('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    // The head left at close names the last line's hash, though that hash is computed only when needed.
+    expect(JSON.parse(readFileSync(journalHeadFile(file), 'utf8'))).toEqual({
+      seq: 3,
+      hash: hashLine(lines[2]),
+    });
     expect(Object.keys(recs[0])[0]).toBe('seq');
     expect(Object.keys(recs[0]).at(-1)).toBe('prev');
     expect(readJournal(file)).toHaveLength(3);

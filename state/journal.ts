@@ -1,6 +1,6 @@
 // The append-only journal: one NDJSON line per fill, funding payment, order and state change, hash-chained
 // across size- and day-rotated segments (closed ones gzip-compressed); a torn tail is set aside, never merged.
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import {
   closeSync,
   existsSync,
@@ -59,8 +59,11 @@ export interface JournalLine {
   record: JournalRecord & { seq: number; prev: string; type?: string };
 }
 
+// One-shot hashing (Node 20.12+) makes no Hash object: a few µs less on an order's way out, where it is cold.
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
+
 export function hashLine(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  return oneShot ? oneShot('sha256', text, 'hex') : crypto.createHash('sha256').update(text).digest('hex');
 }
 
 export class JournalError extends Error {
@@ -213,7 +216,12 @@ function lastLineOf(file: string): string | null {
 export class Journal {
   private fd: number;
   private seq: number;
-  private prev: string;
+  private prevHash: string;
+  /**
+   * The last line written, not hashed yet: its hash is only needed by the next line (or the head at close), so it
+   * is not computed between writing an order and sending it (~30-50 µs on a cold path).
+   */
+  private unhashed: string | null = null;
   private activeBytes: number;
   /** UTC day of the active segment's first line; null while it is empty. */
   private activeDay: number | null = null;
@@ -249,10 +257,10 @@ export class Journal {
         throw new JournalError(file, 0, 'the last line of the newest closed segment is not valid JSON');
       }
       this.seq = Number(record.seq);
-      this.prev = hashLine(last);
+      this.prevHash = hashLine(last);
     } else {
       this.seq = 0;
-      this.prev = GENESIS;
+      this.prevHash = GENESIS;
     }
     this.fd = openSync(file, 'a');
     this.activeBytes = fstatSync(this.fd).size;
@@ -285,8 +293,17 @@ export class Journal {
     if (this.activeBytes === 0) this.activeDay = day;
     this.activeBytes += length;
     this.seq = seq;
-    this.prev = hashLine(text);
+    this.unhashed = text;
     return seq;
+  }
+
+  /** The hash of the last line written (what the next line's `prev` must be). */
+  private get prev(): string {
+    if (this.unhashed !== null) {
+      this.prevHash = hashLine(this.unhashed);
+      this.unhashed = null;
+    }
+    return this.prevHash;
   }
 
   /** Close the active segment into a compressed one and start a new, empty active segment. */
