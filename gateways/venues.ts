@@ -37,6 +37,18 @@ export function venueExecutionQuirks(
   return venueClientId ? { venueClientId } : {};
 }
 
+/** The venue refused the account's keys (ccxt's AuthenticationError and its kin): the keys, not the network, must change. */
+export class VenueKeyRefused extends Error {
+  constructor(venue: string, cause: unknown) {
+    super(`${venue} refused the API key: ${(cause as Error).message.split('\n')[0].slice(0, 200)}`);
+  }
+}
+
+async function refusedKey(e: unknown): Promise<boolean> {
+  const ccxt = (await import('ccxt')).default as unknown as { AuthenticationError: new () => Error };
+  return e instanceof ccxt.AuthenticationError;
+}
+
 /** A live execution gateway on the venue's account (the endpoint carries the credentials), connected and streaming. */
 export async function createVenueExecution(
   endpoint: VenueEndpoint,
@@ -54,7 +66,13 @@ export async function createVenueExecution(
     ...venueExecutionQuirks(endpoint.ccxt),
     onError,
   });
-  await execution.connect();
+  try {
+    await execution.connect();
+  } catch (e) {
+    // Nothing of a gateway that did not connect stays behind: no socket, no keep-alive timer.
+    await client.close?.().catch(() => undefined);
+    throw (await refusedKey(e)) ? new VenueKeyRefused(endpoint.venue, e) : e;
+  }
   const running = execution.run();
   return {
     execution,

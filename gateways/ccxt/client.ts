@@ -29,31 +29,44 @@ export async function prepareClient<
   T extends CcxtProClient & { urls: Record<string, unknown>; loadHttpProxyAgent(): Promise<unknown> },
 >(client: T): Promise<T> {
   if (JSON.stringify(client.urls).includes('"ws://')) await client.loadHttpProxyAgent();
-  guardSubscriptionSends(client as unknown as SocketOwner);
+  guardSockets(client as unknown as SocketOwner);
   return client;
 }
 
 interface SocketOwner {
-  client(url: string): { send(message: unknown): Promise<unknown> } & { sendGuarded?: boolean };
+  client(url: string): {
+    send(message: unknown): Promise<unknown>;
+    future(messageHash: string): Promise<unknown>;
+  } & { guarded?: boolean };
 }
 
 /**
- * With rate limiting on, ccxt sends a subscription from inside a throttle callback and drops the promise: a socket
- * that closes at that moment becomes an unhandled rejection ("WebSocket is not open"), which ends a Node process.
- * The close itself already fails the watch (and our feed retries it), so the lost send needs no second voice.
+ * Two promises ccxt drops, each of which ends a Node process as an unhandled rejection:
+ * - With rate limiting on, ccxt sends a subscription from inside a throttle callback and drops the promise: a socket
+ *   that closes at that moment rejects it ("WebSocket is not open"). The close itself already fails the watch (and our
+ *   feed retries it), so the lost send needs no second voice.
+ * - Binance spot's user stream logon parks a "flight" future (`authenticate:…`) for concurrent callers, then rejects
+ *   it when the venue refuses the key, with nobody waiting on it. The logon throws the same error to its own caller,
+ *   and any concurrent caller awaits the flight itself, so the flight's rejection needs no second voice either.
  */
-function guardSubscriptionSends(owner: SocketOwner): void {
+function guardSockets(owner: SocketOwner): void {
   const clientFor = owner.client.bind(owner);
   owner.client = (url) => {
     const socket = clientFor(url);
-    if (!socket.sendGuarded) {
+    if (!socket.guarded) {
       const send = socket.send.bind(socket);
       socket.send = (message) => {
         const sent = send(message);
         sent?.catch?.(() => undefined);
         return sent;
       };
-      socket.sendGuarded = true;
+      const future = socket.future.bind(socket);
+      socket.future = (messageHash) => {
+        const flight = future(messageHash);
+        if (messageHash.startsWith('authenticate:')) flight?.catch?.(() => undefined);
+        return flight;
+      };
+      socket.guarded = true;
     }
     return socket;
   };
