@@ -11,15 +11,10 @@ import { createHyperliquidClient } from '../gateways/hyperliquid/client.ts';
 import { CcxtExecution, type CcxtTradingClient } from '../gateways/ccxt/ccxt-execution.ts';
 import { LOOPBACK_VENUES, startLoopback, type Loopback } from '../gateways/sim-venue/loopback.ts';
 import type { LoopbackVenue } from '../gateways/sim-venue/faults.ts';
+import { BTC_ON } from './loopback-symbols.ts';
 import { sleep, until } from './wait.ts';
 
-const SYMBOLS: Record<string, string> = {
-  binance: 'BTC/USDT:USDT',
-  hyperliquid: 'BTC/USDC:USDC',
-  'binance-spot': 'BTC/USDT',
-  bybit: 'BTC/USDT:USDT',
-  okx: 'BTC/USDT:USDT',
-};
+const SYMBOLS = BTC_ON;
 /** The account's own fee tier on each venue, as its fee endpoint reports it. */
 const ACCOUNT_RATES: Record<string, { maker: string; taker: string }> = {
   binance: { maker: '0.00018', taker: '0.00045' },

@@ -9,15 +9,10 @@ import { createVenueExecution, createVenueFeed, VenueKeyRefused } from '../gatew
 import { createCcxtClient } from '../gateways/ccxt/client.ts';
 import { LOOPBACK_VENUES, startLoopback, type Loopback } from '../gateways/sim-venue/loopback.ts';
 import type { LoopbackVenue } from '../gateways/sim-venue/faults.ts';
+import { BTC_ON } from './loopback-symbols.ts';
 import { sleep, until } from './wait.ts';
 
-const SYMBOLS: Record<string, string> = {
-  binance: 'BTC/USDT:USDT',
-  hyperliquid: 'BTC/USDC:USDC',
-  'binance-spot': 'BTC/USDT',
-  bybit: 'BTC/USDT:USDT',
-  okx: 'BTC/USDT:USDT',
-};
+const SYMBOLS = BTC_ON;
 
 /** Wrong values for every key field the venue's account has; the wallet address is public and stays. */
 function wrongKeys(venue: LoopbackVenue): Record<string, string> {
