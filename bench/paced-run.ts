@@ -18,8 +18,8 @@ import { settleHeap } from './settle-heap.ts';
 export interface PacedRunOptions {
   updatesPerSec: number;
   seconds: number;
-  /** Start the console on its thread; without it the run is headless. */
-  console?: () => Worker;
+  /** The console painting on its thread; without it the run is headless. */
+  console?: ConsoleThread;
   /** Snapshots a second to the console, as EngineHost sends them. */
   snapshotHz?: number;
 }
@@ -61,11 +61,10 @@ export async function pacedRun(o: PacedRunOptions): Promise<PacedRun> {
   const desk = benchDesk(dir, stream.instruments);
   const { engine, journal, clock } = desk;
   const sentOrders = countOrdersSent(desk);
-  const worker = o.console?.();
+  const worker = o.console?.worker;
+  // The console's port remembers which equity curve it already has: one encoder per port, kept with it.
+  const encode = o.console?.encode ?? snapshotEncoder();
   try {
-    if (worker) await reply(worker, (m) => m.type === 'ready');
-    // One encoder per port: it remembers which equity curve the console already has.
-    const encode = snapshotEncoder();
     await warmUp(dir, worker, encode);
     settleHeap();
     const ticks = new Float64Array(stream.bookUpdates);
@@ -140,9 +139,24 @@ export async function pacedRun(o: PacedRunOptions): Promise<PacedRun> {
     return result;
   } finally {
     journal.close();
-    await worker?.terminate();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The real console on its own thread, started once and kept across runs as a session keeps it: its code warm,
+ * its port's last equity curve known. A console started afresh for each short run paints its first frames with
+ * code V8 has not optimized yet, which a console open for hours never does.
+ */
+export interface ConsoleThread {
+  worker: Worker;
+  encode: ReturnType<typeof snapshotEncoder>;
+}
+
+export async function startConsoleThread(start: () => Worker): Promise<ConsoleThread> {
+  const worker = start();
+  await reply(worker, (m) => m.type === 'ready');
+  return { worker, encode: snapshotEncoder() };
 }
 
 /**

@@ -7,7 +7,7 @@ import type { Worker } from 'node:worker_threads';
 import { measureBookApply } from './book-apply.ts';
 import { marketStream } from './market-stream.ts';
 import { measureMemory } from './memory.ts';
-import { LEAD_IN_MS, pacedRun, pooled, type PacedRun } from './paced-run.ts';
+import { LEAD_IN_MS, pacedRun, pooled, startConsoleThread, type PacedRun } from './paced-run.ts';
 import { percentiles } from './percentiles.ts';
 import { measureReplay, orderTickLatencies } from './replay-throughput.ts';
 import { measureStartup } from './startup.ts';
@@ -54,22 +54,29 @@ export async function runBench(o: BenchOptions) {
   const book = await measureBookApply(stream.events);
   stream.events.length = 0;
   stream.lines.length = 0;
-  // Headless and console runs in turns, so a noisy spell of the machine falls on both, not on one.
+  // Headless and console runs in turns, so a noisy spell of the machine falls on both, not on one. One console
+  // thread serves every console run, as one console serves a session; it idles (no snapshots) in headless runs.
   const rounds = o.quick ? 2 : 4;
   const headlessRuns: PacedRun[] = [];
   const consoleRuns: PacedRun[] = [];
-  for (let round = 1; round <= rounds; round++) {
-    o.log(`latency, headless, 5000 updates/s (round ${round} of ${rounds})`);
-    headlessRuns.push(await pacedRun({ updatesPerSec: 5000, seconds: pacedSeconds / rounds }));
-    o.log(`latency and terminal output with the console, 5000 updates/s (round ${round} of ${rounds})`);
-    consoleRuns.push(
-      await pacedRun({ updatesPerSec: 5000, seconds: pacedSeconds / rounds, console: o.consoleWorker }),
-    );
+  const painter = await startConsoleThread(o.consoleWorker);
+  let console1k: PacedRun;
+  try {
+    for (let round = 1; round <= rounds; round++) {
+      o.log(`latency, headless, 5000 updates/s (round ${round} of ${rounds})`);
+      headlessRuns.push(await pacedRun({ updatesPerSec: 5000, seconds: pacedSeconds / rounds }));
+      o.log(`latency and terminal output with the console, 5000 updates/s (round ${round} of ${rounds})`);
+      consoleRuns.push(
+        await pacedRun({ updatesPerSec: 5000, seconds: pacedSeconds / rounds, console: painter }),
+      );
+    }
+    o.log('terminal output with the console, 1000 updates/s');
+    console1k = await pacedRun({ updatesPerSec: 1000, seconds: pacedSeconds, console: painter });
+  } finally {
+    await painter.worker.terminate();
   }
   const headless = pooled(headlessRuns);
   const console5k = pooled(consoleRuns);
-  o.log('terminal output with the console, 1000 updates/s');
-  const console1k = await pacedRun({ updatesPerSec: 1000, seconds: pacedSeconds, console: o.consoleWorker });
   o.log(`memory: ${memFirst} then ${memLast} events`);
   const memory = await measureMemory(o.memoryChild, memFirst, memLast);
   o.log('start-up in tmux');
