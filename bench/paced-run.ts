@@ -18,10 +18,8 @@ import { settleHeap } from './settle-heap.ts';
 export interface PacedRunOptions {
   updatesPerSec: number;
   seconds: number;
-  /** The console painting on its thread; without it the run is headless. */
+  /** The console painting on its thread, fed snapshots as EngineHost sends them; without it the run is headless. */
   console?: ConsoleThread;
-  /** Snapshots a second to the console, as EngineHost sends them. */
-  snapshotHz?: number;
 }
 
 export interface PacedRun {
@@ -41,7 +39,27 @@ export interface PacedRun {
   /** Share of the machine's CPU time its host (hypervisor) took away during the run, percent; null off Linux. */
   cpuStolenPct: number | null;
   /** The raw samples (ns) behind the percentiles, to pool runs. */
-  samples: { ticks: Float64Array; fromDue: Float64Array; orderTicks: number[]; stolen: CpuTimes | null };
+  samples: Samples;
+}
+
+interface Samples {
+  ticks: Float64Array;
+  fromDue: Float64Array;
+  orderTicks: number[];
+  stolen: CpuTimes | null;
+}
+
+/** A run's figures from its samples and how long they took. */
+function runOf(samples: Samples, seconds: number): PacedRun {
+  return {
+    ticks: percentiles(samples.ticks),
+    ticksFromDue: percentiles(samples.fromDue),
+    orderTicks: percentiles(samples.orderTicks),
+    seconds,
+    cpuStolenPct:
+      samples.stolen && samples.stolen.total > 0 ? (samples.stolen.steal / samples.stolen.total) * 100 : null,
+    samples,
+  };
 }
 
 /**
@@ -61,18 +79,16 @@ export async function pacedRun(o: PacedRunOptions): Promise<PacedRun> {
   const desk = benchDesk(dir, stream.instruments);
   const { engine, journal, clock } = desk;
   const sentOrders = countOrdersSent(desk);
-  const worker = o.console?.worker;
-  // The console's port remembers which equity curve it already has: one encoder per port, kept with it.
-  const encode = o.console?.encode ?? snapshotEncoder();
+  const painter = o.console;
   try {
-    await warmUp(dir, worker, encode);
+    await warmUp(dir, painter);
     settleHeap();
     const ticks = new Float64Array(stream.bookUpdates);
     const ticksFromDue = new Float64Array(stream.bookUpdates);
     const orderTicks: number[] = [];
     let wokeAt = 0n;
     let nTicks = 0;
-    const snapshotEvery = BigInt(Math.round(1000 / (o.snapshotHz ?? SNAPSHOTS_PER_SECOND))) * NS_PER_MS;
+    const snapshotEvery = BigInt(Math.round(1000 / SNAPSHOTS_PER_SECOND)) * NS_PER_MS;
     let seq = 0;
     const start = process.hrtime.bigint();
     let nextSnapshot = start + snapshotEvery;
@@ -84,11 +100,11 @@ export async function pacedRun(o: PacedRunOptions): Promise<PacedRun> {
       let now = process.hrtime.bigint();
       // Wait for the message to be due; the engine thread's other work (snapshots) happens meanwhile.
       while (now < due) {
-        if (worker && now >= nextSnapshot) {
-          worker.postMessage(encode(buildSnapshot(engine, ++seq)) satisfies ToConsole);
+        if (painter && now >= nextSnapshot) {
+          painter.worker.postMessage(painter.encode(buildSnapshot(engine, ++seq)) satisfies ToConsole);
           nextSnapshot += snapshotEvery;
         } else if (due - now > SPIN_NS) {
-          const until = worker && nextSnapshot < due ? nextSnapshot : due;
+          const until = painter && nextSnapshot < due ? nextSnapshot : due;
           if (until - now > SPIN_NS) {
             Atomics.wait(nap, 0, 0, Number(until - now - SPIN_NS) / 1e6);
             wokeAt = process.hrtime.bigint();
@@ -100,7 +116,7 @@ export async function pacedRun(o: PacedRunOptions): Promise<PacedRun> {
         counting = true;
         countedFrom = process.hrtime.bigint();
         stolenBefore = cpuTimes();
-        worker?.postMessage({ type: 'start' } satisfies ToConsole);
+        painter?.worker.postMessage({ type: 'start' } satisfies ToConsole);
       }
       const before = sentOrders();
       const ev = JSON.parse(stream.lines[i]) as MarketEvent;
@@ -116,23 +132,18 @@ export async function pacedRun(o: PacedRunOptions): Promise<PacedRun> {
       if (sentOrders() > before) orderTicks.push(latency);
     }
     const seconds = Number(process.hrtime.bigint() - countedFrom) / 1e9;
-    const stolen = cpuTimesSince(stolenBefore);
-    const result: PacedRun = {
-      ticks: percentiles(ticks.subarray(0, nTicks)),
-      ticksFromDue: percentiles(ticksFromDue.subarray(0, nTicks)),
-      orderTicks: percentiles(orderTicks),
-      seconds,
-      cpuStolenPct: stolenPct(stolen),
-      samples: {
+    const result = runOf(
+      {
         ticks: ticks.slice(0, nTicks),
         fromDue: ticksFromDue.slice(0, nTicks),
         orderTicks,
-        stolen,
+        stolen: cpuTimesSince(stolenBefore),
       },
-    };
-    if (worker) {
-      worker.postMessage({ type: 'report' } satisfies ToConsole);
-      const r = await reply(worker, (m) => m.type === 'report');
+      seconds,
+    );
+    if (painter) {
+      painter.worker.postMessage({ type: 'report' } satisfies ToConsole);
+      const r = await reply(painter.worker, (m) => m.type === 'report');
       if (r.type === 'report')
         result.terminal = { bytesPerSec: r.bytes / seconds, framesPerSec: r.frames / seconds };
     }
@@ -173,10 +184,6 @@ export function pooled(runs: PacedRun[]): PacedRun {
     }
     return all;
   };
-  const ticks = concat(runs.map((r) => r.samples.ticks));
-  const fromDue = concat(runs.map((r) => r.samples.fromDue));
-  const orderTicks = runs.flatMap((r) => r.samples.orderTicks);
-  const seconds = runs.reduce((t, r) => t + r.seconds, 0);
   const stolen = runs.every((r) => r.samples.stolen)
     ? runs.reduce(
         (sum, r) => ({
@@ -186,14 +193,16 @@ export function pooled(runs: PacedRun[]): PacedRun {
         { steal: 0, total: 0 },
       )
     : null;
-  const result: PacedRun = {
-    ticks: percentiles(ticks),
-    ticksFromDue: percentiles(fromDue),
-    orderTicks: percentiles(orderTicks),
+  const seconds = runs.reduce((t, r) => t + r.seconds, 0);
+  const result = runOf(
+    {
+      ticks: concat(runs.map((r) => r.samples.ticks)),
+      fromDue: concat(runs.map((r) => r.samples.fromDue)),
+      orderTicks: runs.flatMap((r) => r.samples.orderTicks),
+      stolen,
+    },
     seconds,
-    cpuStolenPct: stolenPct(stolen),
-    samples: { ticks, fromDue, orderTicks, stolen },
-  };
+  );
   if (runs.every((r) => r.terminal)) {
     const bytes = runs.reduce((b, r) => b + r.terminal!.bytesPerSec * r.seconds, 0);
     const frames = runs.reduce((f, r) => f + r.terminal!.framesPerSec * r.seconds, 0);
@@ -228,16 +237,8 @@ function cpuTimesSince(before: CpuTimes | null): CpuTimes | null {
   return before && now ? { steal: now.steal - before.steal, total: now.total - before.total } : null;
 }
 
-function stolenPct(t: CpuTimes | null): number | null {
-  return t && t.total > 0 ? (t.steal / t.total) * 100 : null;
-}
-
 /** Run the same code on other data first, so the measured run sees optimized code, not the JIT at work. */
-async function warmUp(
-  dir: string,
-  worker: Worker | undefined,
-  encode: ReturnType<typeof snapshotEncoder>,
-): Promise<void> {
+async function warmUp(dir: string, painter: ConsoleThread | undefined): Promise<void> {
   const stream = marketStream(30_000, 2);
   const desk = benchDesk(join(dir, 'warm-up'), stream.instruments);
   const { engine, journal, clock } = desk;
@@ -246,7 +247,7 @@ async function warmUp(
     clock.advanceTo(ev.ts);
     engine.onMarket(ev);
     if (i % 1000 === 0) {
-      worker?.postMessage(encode(buildSnapshot(engine, i)) satisfies ToConsole);
+      painter?.worker.postMessage(painter.encode(buildSnapshot(engine, i)) satisfies ToConsole);
     }
   }
   journal.close();

@@ -1,12 +1,12 @@
 // A cancel the account stream never reports is still confirmed: the gateway asks the venue for the order.
 // Here nobody follows the stream at all, so the only way to learn the outcome is the venue's REST answer.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OrderRequest, OrderUpdate } from '../source/core/trading.ts';
-import { roundAmount, roundPrice } from '../source/core/instrument.ts';
+import type { OrderUpdate } from '../source/core/trading.ts';
 import { createVenueFeed, venueExecutionQuirks } from '../gateways/venues.ts';
 import { createCcxtClient } from '../gateways/ccxt/client.ts';
 import { CcxtExecution, type CcxtTradingClient } from '../gateways/ccxt/ccxt-execution.ts';
 import { startLoopback, type Loopback } from '../gateways/sim-venue/loopback.ts';
+import { restingBuy } from './loopback-market.ts';
 import { until } from './wait.ts';
 
 const SYMBOL = 'BTC/USDT:USDT';
@@ -42,21 +42,8 @@ describe.each(['bybit', 'okx'])('a cancel on %s with no account stream', (name) 
     exec.setListener({ onOrderUpdate: (u) => updates.push(u), onFill: () => undefined });
     try {
       await exec.connect();
-      const inst = feed.instruments[0];
       const mid = loopback.exchange.book(name, SYMBOL).mid;
-      const order: OrderRequest = {
-        clientOrderId: `quiet${name}1`,
-        strategy: 'conformance',
-        venue: name,
-        symbol: SYMBOL,
-        side: 'buy',
-        qty: roundAmount(inst, 200 / mid),
-        price: roundPrice(inst, mid * 0.97, 'down'),
-        tif: 'GTC',
-        reduceOnly: false,
-        decisionPrice: mid,
-        tag: 'test',
-      };
+      const order = restingBuy(feed.instruments[0], `quiet${name}1`, mid, 200, 'conformance');
       exec.submit(order, Date.now());
       // The create answer names the venue's order id: from then on the order can be cancelled by it.
       await until(

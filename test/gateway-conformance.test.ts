@@ -11,7 +11,7 @@ import { createHyperliquidClient } from '../gateways/hyperliquid/client.ts';
 import { CcxtExecution, type CcxtTradingClient } from '../gateways/ccxt/ccxt-execution.ts';
 import { LOOPBACK_VENUES, startLoopback, type Loopback } from '../gateways/sim-venue/loopback.ts';
 import type { LoopbackVenue } from '../gateways/sim-venue/faults.ts';
-import { BTC_ON } from './loopback-symbols.ts';
+import { BTC_ON } from './loopback-market.ts';
 import { sleep, until } from './wait.ts';
 
 const SYMBOLS = BTC_ON;

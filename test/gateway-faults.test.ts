@@ -2,13 +2,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BookEvent, MarketEvent } from '../source/core/market-events.ts';
 import type { MarketFeed, VenueHealthChange } from '../source/core/market-feed.ts';
-import { roundAmount, roundPrice } from '../source/core/instrument.ts';
 import type { OrderUpdate } from '../source/core/trading.ts';
 import { createVenueFeed, venueExecutionQuirks } from '../gateways/venues.ts';
 import { createCcxtClient } from '../gateways/ccxt/client.ts';
 import { CcxtExecution, type CcxtTradingClient } from '../gateways/ccxt/ccxt-execution.ts';
 import { LOOPBACK_VENUES, startLoopback, type Loopback } from '../gateways/sim-venue/loopback.ts';
 import type { LoopbackVenue } from '../gateways/sim-venue/faults.ts';
+import { restingBuy } from './loopback-market.ts';
 import { sleep, until } from './wait.ts';
 
 let loopback: Loopback;
@@ -156,26 +156,10 @@ describe.each(['binance', 'bybit', 'okx'])('orders under faults (%s)', (name) =>
     exec.setListener({ onOrderUpdate: (u) => updates.push(u), onFill: () => undefined });
     await exec.connect();
     try {
-      const book = loopback.exchange.book(name, symbol);
-      const price = roundPrice(inst, book.bestBid * 0.97, 'down');
+      const bid = loopback.exchange.book(name, symbol).bestBid;
       // Enough 429s that other traffic (funding polls) cannot use them all up before the order arrives.
       venue.faults.apply({ rateLimit: 50 });
-      exec.submit(
-        {
-          clientOrderId: 'limited-1',
-          strategy: 's',
-          venue: name,
-          symbol,
-          side: 'buy',
-          qty: roundAmount(inst, 100 / price),
-          price,
-          tif: 'GTC',
-          reduceOnly: false,
-          decisionPrice: price,
-          tag: 't',
-        },
-        Date.now(),
-      );
+      exec.submit(restingBuy(inst, 'limited-1', bid, 100), Date.now());
       await until('an answer', () => updates.find((u) => u.clientOrderId === 'limited-1'));
       venue.faults.apply({ rateLimit: 0 });
       await sleep(300);

@@ -3,13 +3,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MarketEvent } from '../source/core/market-events.ts';
 import type { MarketFeed } from '../source/core/market-feed.ts';
-import { roundAmount, roundPrice } from '../source/core/instrument.ts';
 import type { OrderUpdate } from '../source/core/trading.ts';
 import { createVenueExecution, createVenueFeed, VenueKeyRefused } from '../gateways/venues.ts';
 import { createCcxtClient } from '../gateways/ccxt/client.ts';
 import { LOOPBACK_VENUES, startLoopback, type Loopback } from '../gateways/sim-venue/loopback.ts';
 import type { LoopbackVenue } from '../gateways/sim-venue/faults.ts';
-import { BTC_ON } from './loopback-symbols.ts';
+import { BTC_ON, restingBuy } from './loopback-market.ts';
 import { sleep, until } from './wait.ts';
 
 const SYMBOLS = BTC_ON;
@@ -134,24 +133,8 @@ describe('a wrong private key on hyperliquid', () => {
     try {
       const updates: OrderUpdate[] = [];
       gateway.execution.setListener({ onOrderUpdate: (u) => updates.push(u), onFill: () => undefined });
-      const inst = feed.instruments[0];
-      const price = roundPrice(inst, loopback.exchange.book(name, SYMBOLS[name]).bestBid * 0.97, 'down');
-      gateway.execution.submit(
-        {
-          clientOrderId: 'wrong-key-1',
-          strategy: 's',
-          venue: name,
-          symbol: SYMBOLS[name],
-          side: 'buy',
-          qty: roundAmount(inst, 20 / price),
-          price,
-          tif: 'GTC',
-          reduceOnly: false,
-          decisionPrice: price,
-          tag: 't',
-        },
-        Date.now(),
-      );
+      const bid = loopback.exchange.book(name, SYMBOLS[name]).bestBid;
+      gateway.execution.submit(restingBuy(feed.instruments[0], 'wrong-key-1', bid, 20), Date.now());
       await until('an answer', () => updates.find((u) => u.clientOrderId === 'wrong-key-1'));
       await expectNoUnhandledRejection(from);
       expect(updates).toHaveLength(1);

@@ -2,7 +2,7 @@
 import { fmt, toNumber, type Fixed } from '../core/money.ts';
 import type { Engine } from './engine.ts';
 import type { Ledger, PositionAccount, StrategyTotals } from './ledger.ts';
-import type { EquityStats, PerformanceBook } from './performance.ts';
+import type { Drawdown, EquityStats, PerformanceBook } from './performance.ts';
 import type { RoundTripStats } from './round-trips.ts';
 
 export interface ReportFigures {
@@ -62,12 +62,8 @@ export type ScreenFigures = Pick<
   'netPnl' | 'realizedPnl' | 'unrealizedPnl' | 'fees' | 'funding' | 'trades' | 'maxDrawdown'
 >;
 
-function screenFigures(
-  t: StrategyTotals,
-  stats: EquityStats | undefined,
-  value: Fixed,
-  now: number,
-): ScreenFigures {
+/** `dd`: the record's worst drawdown so far, counting its value now (none without statistics). */
+function screenFigures(t: StrategyTotals, dd: Drawdown | undefined): ScreenFigures {
   return {
     netPnl: fmt(t.net, 2),
     realizedPnl: fmt(t.realized, 2),
@@ -75,7 +71,7 @@ function screenFigures(
     fees: fmt(t.fees, 2),
     funding: fmt(t.funding, 2),
     trades: t.trades,
-    maxDrawdown: fmt(stats?.maxDrawdownWith(value, now).abs ?? 0n, 2),
+    maxDrawdown: fmt(dd?.abs ?? 0n, 2),
   };
 }
 
@@ -86,10 +82,10 @@ function figures(
   value: Fixed,
   now: number,
 ): ReportFigures {
-  const shown = screenFigures(t, stats, value, now);
+  const dd = stats?.maxDrawdownWith(value, now);
+  const shown = screenFigures(t, dd);
   const gross = t.realized + t.unrealized;
   const volume = toNumber(t.volume);
-  const dd = stats?.maxDrawdownWith(value, now);
   const decision = toNumber(t.decisionNotional);
   return {
     netPnl: shown.netPnl,
@@ -164,7 +160,7 @@ export function screenTotal(engine: Engine): ScreenTotal {
   const { ledger, performance: perf } = engine;
   const equity = ledger.equity();
   return {
-    ...screenFigures(ledger.totals(), perf.total, equity, engine.clock.now()),
+    ...screenFigures(ledger.totals(), perf.total.maxDrawdownWith(equity, engine.clock.now())),
     ...bookFigures(ledger, perf, equity),
   };
 }
@@ -172,7 +168,10 @@ export function screenTotal(engine: Engine): ScreenTotal {
 /** One strategy's record as the screen shows it; after `screenTotal`, which marks the book. */
 export function screenStrategy(engine: Engine, name: string): ScreenFigures {
   const t = engine.ledger.totals((a) => a.strategy === name);
-  return screenFigures(t, engine.performance.strategies.get(name), t.net, engine.clock.now());
+  return screenFigures(
+    t,
+    engine.performance.strategies.get(name)?.maxDrawdownWith(t.net, engine.clock.now()),
+  );
 }
 
 /** Figures per strategy, venue or symbol: every name with statistics or an account, in name order. */
