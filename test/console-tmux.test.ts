@@ -23,10 +23,11 @@ describe('console in tmux', () => {
 
     tmux('send-keys', '-t', 'td', 'K');
     // The header (first line) carries the trading state and the open order count; the footer's
-    // command result says HALTED a moment before the next snapshot does.
-    const halted = await waitFor('HALTED and no open orders in the header', (s) => {
+    // command result says HALTED a moment before the next snapshot does. A frame that changes most of the screen
+    // is more than a pty buffer: a capture can land between its first rows and its last, so wait for the alert too.
+    const halted = await waitFor('HALTED and no open orders in the header, the kill in the alerts', (s) => {
       const header = s.split('\n')[0];
-      return header.includes('HALTED') && /orders 0\b/.test(header);
+      return header.includes('HALTED') && /orders 0\b/.test(header) && s.includes('KILL SWITCH');
     });
     expect(halted).toMatch(/KILL SWITCH/);
 
