@@ -19,15 +19,23 @@ export function benchDesk(storeDir: string, instruments: Instrument[]): Desk & {
   return { ...desk, clock };
 }
 
-/** Count orders handed to the venues: the bench wraps the venue objects, the engine is untouched. */
-export function countOrdersSent(desk: Desk): () => number {
-  let sent = 0;
+/** When the first order since `firstAt` was last set to 0n reached a venue (hrtime, ns), or 0n if none has. */
+export interface OrderWatch {
+  firstAt: bigint;
+}
+
+/**
+ * Watch orders being handed to the venues: a tick's order is out when the venue has it, whatever the tick does
+ * after (fills, ledger, journal lines). The bench wraps the venue objects; the engine is untouched.
+ */
+export function watchOrders(desk: Desk): OrderWatch {
+  const watch: OrderWatch = { firstAt: 0n };
   for (const venue of desk.engine.venues.values()) {
     const submit = venue.submit.bind(venue);
     venue.submit = (order, now) => {
-      sent += 1;
+      if (watch.firstAt === 0n) watch.firstAt = process.hrtime.bigint();
       submit(order, now);
     };
   }
-  return () => sent;
+  return watch;
 }

@@ -9,6 +9,13 @@ export interface MarketStream {
   events: MarketEvent[];
   /** One JSON line per event, as a wire message would arrive. */
   lines: string[];
+  /** Book messages (snapshots and diffs). */
+  bookMessages: number;
+  /**
+   * Book updates: the price levels those messages set or remove, each one update, as venues and recorders count
+   * them (Binance numbers each change, its diffs carry the first and last, `U`..`u`; a Tardis L2 row or a
+   * NautilusTrader `OrderBookDelta` is one level).
+   */
   bookUpdates: number;
 }
 
@@ -25,13 +32,17 @@ export function marketStreamFor(ms: number, updatesPerSecond: number, seed = 1):
 function take(market: SimMarket, keep: (ev: MarketEvent) => boolean, count: number): MarketStream {
   const events: MarketEvent[] = [];
   const lines: string[] = [];
+  let bookMessages = 0;
   let bookUpdates = 0;
   while (events.length < count) {
     const ev = market.next();
     if (!keep(ev)) break;
     events.push(ev);
     lines.push(JSON.stringify(ev));
-    if (ev.kind === 'book') bookUpdates += 1;
+    if (ev.kind === 'book') {
+      bookMessages += 1;
+      bookUpdates += ev.bids.length + ev.asks.length;
+    }
   }
-  return { instruments: market.instruments, events, lines, bookUpdates };
+  return { instruments: market.instruments, events, lines, bookMessages, bookUpdates };
 }

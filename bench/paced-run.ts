@@ -1,6 +1,6 @@
 // The engine fed at a live rate: each wire message handled when it is due, its latency from due to done,
 // optionally with the real console rendering the engine's snapshots on another thread (as in the product).
-import { benchDesk, countOrdersSent } from './bench-desk.ts';
+import { benchDesk, watchOrders } from './bench-desk.ts';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,7 +32,7 @@ export interface PacedRun {
   ticks: Percentiles;
   /** The same ticks counted from when each was due, the OS's wake-up delay included. */
   ticksFromDue: Percentiles;
-  /** Only the ticks that sent at least one order. */
+  /** Tick to order: the ticks that sent an order, from arrival to the first order with the venue. */
   orderTicks: Percentiles;
   seconds: number;
   terminal?: { bytesPerSec: number; framesPerSec: number };
@@ -78,13 +78,13 @@ export async function pacedRun(o: PacedRunOptions): Promise<PacedRun> {
   const dir = mkdtempSync(join(tmpdir(), 'td-bench-paced-'));
   const desk = benchDesk(dir, stream.instruments);
   const { engine, journal, clock } = desk;
-  const sentOrders = countOrdersSent(desk);
+  const orders = watchOrders(desk);
   const painter = o.console;
   try {
     await warmUp(dir, painter);
     settleHeap();
-    const ticks = new Float64Array(stream.bookUpdates);
-    const ticksFromDue = new Float64Array(stream.bookUpdates);
+    const ticks = new Float64Array(stream.bookMessages);
+    const ticksFromDue = new Float64Array(stream.bookMessages);
     const orderTicks: number[] = [];
     let wokeAt = 0n;
     let nTicks = 0;
@@ -118,7 +118,7 @@ export async function pacedRun(o: PacedRunOptions): Promise<PacedRun> {
         stolenBefore = cpuTimes();
         painter?.worker.postMessage({ type: 'start' } satisfies ToConsole);
       }
-      const before = sentOrders();
+      orders.firstAt = 0n;
       const ev = JSON.parse(stream.lines[i]) as MarketEvent;
       clock.advanceTo(ev.ts);
       engine.onMarket(ev);
@@ -129,7 +129,7 @@ export async function pacedRun(o: PacedRunOptions): Promise<PacedRun> {
       const latency = Number(done - arrived);
       ticksFromDue[nTicks] = Number(done - due);
       ticks[nTicks++] = latency;
-      if (sentOrders() > before) orderTicks.push(latency);
+      if (orders.firstAt !== 0n) orderTicks.push(Number(orders.firstAt - arrived));
     }
     const seconds = Number(process.hrtime.bigint() - countedFrom) / 1e9;
     const result = runOf(

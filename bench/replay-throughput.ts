@@ -1,5 +1,5 @@
 // Replay throughput: wire lines through the whole engine on one core, against a floor that only parses them.
-import { benchDesk, countOrdersSent } from './bench-desk.ts';
+import { benchDesk, watchOrders } from './bench-desk.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +9,8 @@ import { settleHeap } from './settle-heap.ts';
 
 export interface ReplayThroughput {
   events: number;
+  bookMessages: number;
+  /** Price levels set or removed by those messages (see MarketStream.bookUpdates). */
   bookUpdates: number;
   fills: number;
   engineSeconds: number;
@@ -17,6 +19,7 @@ export interface ReplayThroughput {
   decodedEventsPerSec: number;
   /** Every market event (book updates, trades, funding) per second through the engine. */
   eventsPerSec: number;
+  bookMessagesPerSec: number;
   bookUpdatesPerSec: number;
   floorEventsPerSec: number;
   /** The engine's rate as a share of the parse-only floor's (1 would be free). */
@@ -85,11 +88,13 @@ export function measureReplay(stream: MarketStream): ReplayThroughput {
     const floorEventsPerSec = events / floorSeconds;
     return {
       events,
+      bookMessages: stream.bookMessages,
       bookUpdates: stream.bookUpdates,
       fills,
       engineSeconds,
       floorSeconds,
       eventsPerSec,
+      bookMessagesPerSec: stream.bookMessages / engineSeconds,
       bookUpdatesPerSec: stream.bookUpdates / engineSeconds,
       floorEventsPerSec,
       decodedEventsPerSec: events / decodedSeconds,
@@ -100,19 +105,19 @@ export function measureReplay(stream: MarketStream): ReplayThroughput {
   }
 }
 
-/** Each book tick's time from message in (before parsing) to its orders with the venue, for the ticks that sent one. */
+/** Tick to order: from message in (before parsing) to its first order with the venue, for the ticks that sent one. */
 export function orderTickLatencies(stream: MarketStream, dir: string): number[] {
   const desk = benchDesk(dir, stream.instruments);
   const { engine, journal, clock } = desk;
-  const sentOrders = countOrdersSent(desk);
+  const orders = watchOrders(desk);
   const out: number[] = [];
   for (let i = 0; i < stream.lines.length; i++) {
-    const before = sentOrders();
+    orders.firstAt = 0n;
     const t = process.hrtime.bigint();
     const ev = JSON.parse(stream.lines[i]) as MarketEvent;
     clock.advanceTo(ev.ts);
     engine.onMarket(ev);
-    if (sentOrders() > before) out.push(Number(process.hrtime.bigint() - t));
+    if (orders.firstAt !== 0n) out.push(Number(orders.firstAt - t));
   }
   journal.close();
   return out;

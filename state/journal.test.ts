@@ -46,6 +46,36 @@ describe('Journal', () => {
     expect(readJournal(file)).toHaveLength(3);
   });
 
+  it('writes the same lines whether a line is hashed at settle or when the next one needs it', () => {
+    const records = [
+      { ts: 1, type: 'order', orderId: 'arb-1', qty: '0.01', price: '63991.5', note: 'say "hi"\n', reduceOnly: false },
+      { ts: 2, type: 'fill', qty: '0.01', fee: null, gone: undefined },
+      {},
+      { ts: 3, type: 'state', reason: 'é ✓' },
+    ];
+    const write = (settle: boolean) => {
+      const file = tempFile();
+      const j = new Journal(file);
+      for (const r of records) {
+        j.append(r);
+        if (settle) j.settle();
+      }
+      j.close();
+      return readFileSync(file, 'utf8');
+    };
+    const settled = write(true);
+    expect(settled).toBe(write(false));
+    const lines = settled.trimEnd().split('\n');
+    // Each line is the record's own JSON between seq and prev, however its fields are spelled.
+    lines.forEach((line, i) => {
+      const { seq, prev, ...rest } = JSON.parse(line);
+      expect(seq).toBe(i + 1);
+      expect(prev).toBe(i === 0 ? GENESIS : hashLine(lines[i - 1]));
+      expect(JSON.stringify(rest)).toBe(JSON.stringify(records[i]));
+    });
+    expect(lines[2]).toBe(`{"seq":3,"prev":"${hashLine(lines[1])}"}`);
+  });
+
   it('names the line of an edit, a missing line and a torn tail', () => {
     const file = tempFile();
     const j = new Journal(file);

@@ -38,6 +38,13 @@ describe('tradedesk bench', () => {
     expect(out.replayVsParseFloor).toBeLessThan(1);
     // Without the JSON to parse the same engine runs faster than with it.
     expect(out.replayDecodedEventsPerSec).toBeGreaterThan(out.replayEventsPerSec);
+    // Tick to order is timed on the ticks that sent one, to the first order with the venue.
+    expect(out.latencyOrderTicks.n).toBeGreaterThan(0);
+    expect(out.latencyOrderTicks.p50).toBeGreaterThan(0);
+    expect(out.latencyOrderTicks.p50).toBeLessThanOrEqual(out.latencyOrderTicks.p99);
+    // Book updates are the levels the book messages set or remove: at least one per message.
+    expect(out.replayBookUpdatesPerSec).toBeGreaterThan(out.replayBookMessagesPerSec);
+    expect(out.replayBookMessagesPerSec).toBeLessThan(out.replayEventsPerSec);
     expect(out.latencyP50Us).toBeLessThanOrEqual(out.latencyP99UsHeadless);
     // Counted from due, a tick also carries the OS's delay in waking the thread: never shorter.
     expect(out.latencyFromDue.headless.p99).toBeGreaterThanOrEqual(out.latencyP99UsHeadless);

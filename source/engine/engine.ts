@@ -192,6 +192,8 @@ export class Engine {
   private readonly marks = new Map<string, { mid: number; mark: Fixed }>();
   /** Each instrument's key by venue and symbol, made once: a market message must not build and hash a new string. */
   private readonly keys = new Map<string, Map<string, string>>();
+  /** Each position account's book and instrument, found once: risk walks the accounts on every order's way out. */
+  private readonly accountLegs = new WeakMap<PositionAccount, { book?: OrderBook; inst?: Instrument }>();
 
   constructor(private readonly options: EngineOptions) {
     this.clock = options.clock;
@@ -478,6 +480,16 @@ export class Engine {
       this.kill(`integrity: ${f.message}`);
   }
 
+  private legOfAccount(acc: PositionAccount): { book?: OrderBook; inst?: Instrument } {
+    let leg = this.accountLegs.get(acc);
+    if (!leg) {
+      const k = key(acc.venue, acc.symbol);
+      leg = { book: this.books.get(k), inst: this.instruments.get(k) };
+      this.accountLegs.set(acc, leg);
+    }
+    return leg;
+  }
+
   /** The key of an instrument the engine trades, or undefined. */
   private keyOf(venue: string, symbol: string): string | undefined {
     return this.keys.get(venue)?.get(symbol);
@@ -505,6 +517,9 @@ export class Engine {
     // Features and forecasts first, so a strategy decides on the forecast that includes this event.
     this.signalHub?.onMarket(ev, book);
     if (ev.kind === 'book') this.decideFor(k);
+    // The tick's orders are out: hash the journals' last lines now, not on the next order's way out.
+    this.journal.settle();
+    this.options.liveJournal?.settle();
   }
 
   /** Say so once when a venue's data goes stale and once when it is fresh again. */
@@ -606,7 +621,7 @@ export class Engine {
     let net = 0;
     let gross = 0;
     for (const acc of ledger.accountsList()) {
-      if (acc.qty === ZERO || this.instruments.get(key(acc.venue, acc.symbol))?.base !== asset) continue;
+      if (acc.qty === ZERO || this.legOfAccount(acc).inst?.base !== asset) continue;
       const mid = this.midOr(acc);
       const q = toNumber(acc.qty);
       net += q * mid;
@@ -615,8 +630,8 @@ export class Engine {
     return { net, gross };
   }
 
-  private midOr(acc: { venue: string; symbol: string; mark: Fixed }): number {
-    const book = this.books.get(key(acc.venue, acc.symbol));
+  private midOr(acc: PositionAccount): number {
+    const book = this.legOfAccount(acc).book;
     return book?.ready ? book.mid : toNumber(acc.mark);
   }
 
@@ -632,7 +647,10 @@ export class Engine {
         [...this.instruments.values()].filter((i) => i.venue === venue).map((i) => i.quote),
       );
       for (const [currency, amount] of reported) if (quotes.has(currency)) equity += amount;
-    } else for (const [k, v] of ledger.cashBalances()) if (k.startsWith(`${venue}:`)) equity += toNumber(v);
+    } else {
+      const prefix = `${venue}:`;
+      for (const [k, v] of ledger.cashBalances()) if (k.startsWith(prefix)) equity += toNumber(v);
+    }
     let grossNotional = 0;
     for (const acc of ledger.accountsList()) {
       if (acc.venue !== venue || acc.qty === ZERO) continue;

@@ -197,12 +197,14 @@ export class Ledger {
     }
   }
 
-  accountsList(): PositionAccount[] {
-    return this.accounts.slice();
+  /** The ledger's own list, not a copy: risk reads it on every order's way out. */
+  accountsList(): readonly PositionAccount[] {
+    return this.accounts;
   }
 
-  cashBalances(): Map<string, Fixed> {
-    return new Map(this.cash);
+  /** Cash per "venue:currency", the ledger's own map, not a copy. */
+  cashBalances(): ReadonlyMap<string, Fixed> {
+    return this.cash;
   }
 
   startEquity(): Fixed {

@@ -177,7 +177,7 @@ export function screenStrategy(engine: Engine, name: string): ScreenFigures {
 /** Figures per strategy, venue or symbol: every name with statistics or an account, in name order. */
 function groupFigures(
   ledger: Ledger,
-  accounts: PositionAccount[],
+  accounts: readonly PositionAccount[],
   stats: Map<string, EquityStats>,
   field: 'venue' | 'symbol' | 'strategy',
   now: number,
