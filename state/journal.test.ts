@@ -48,7 +48,15 @@ describe('Journal', () => {
 
   it('writes the same lines whether a line is hashed at settle or when the next one needs it', () => {
     const records = [
-      { ts: 1, type: 'order', orderId: 'arb-1', qty: '0.01', price: '63991.5', note: 'say "hi"\n', reduceOnly: false },
+      {
+        ts: 1,
+        type: 'order',
+        orderId: 'arb-1',
+        qty: '0.01',
+        price: '63991.5',
+        note: 'say "hi"\n',
+        reduceOnly: false,
+      },
       { ts: 2, type: 'fill', qty: '0.01', fee: null, gone: undefined },
       {},
       { ts: 3, type: 'state', reason: 'é ✓' },
