@@ -6,6 +6,10 @@ import { join } from 'node:path';
 import type { MarketEvent } from '../source/core/market-events.ts';
 import type { MarketStream } from './market-stream.ts';
 import { settleHeap } from './settle-heap.ts';
+import type { ConsoleThread } from './paced-run.ts';
+import type { ToConsole } from './console-worker.ts';
+import { SNAPSHOTS_PER_SECOND } from '../source/control/protocol.ts';
+import { buildSnapshot } from '../source/engine/snapshot.ts';
 
 export interface ReplayThroughput {
   events: number;
@@ -105,13 +109,28 @@ export function measureReplay(stream: MarketStream): ReplayThroughput {
   }
 }
 
-/** Tick to order: from message in (before parsing) to its first order with the venue, for the ticks that sent one. */
-export function orderTickLatencies(stream: MarketStream, dir: string): number[] {
+/**
+ * Tick to order: from message in (before parsing) to its first order with the venue, for the ticks that sent one.
+ * With `painter`, the real console paints beside the engine, fed snapshots built on this thread between messages at
+ * the product's rate, as the engine's worker feeds it.
+ */
+export function orderTickLatencies(stream: MarketStream, dir: string, painter?: ConsoleThread): number[] {
   const desk = benchDesk(dir, stream.instruments);
   const { engine, journal, clock } = desk;
   const orders = watchOrders(desk);
   const out: number[] = [];
+  const snapshotEvery = BigInt(Math.round(1e9 / SNAPSHOTS_PER_SECOND));
+  let nextSnapshot = process.hrtime.bigint() + snapshotEvery;
+  let seq = 0;
+  settleHeap();
   for (let i = 0; i < stream.lines.length; i++) {
+    if (painter) {
+      const now = process.hrtime.bigint();
+      if (now >= nextSnapshot) {
+        painter.worker.postMessage(painter.encode(buildSnapshot(engine, ++seq)) satisfies ToConsole);
+        nextSnapshot = now + snapshotEvery;
+      }
+    }
     orders.firstAt = 0n;
     const t = process.hrtime.bigint();
     const ev = JSON.parse(stream.lines[i]) as MarketEvent;
