@@ -283,15 +283,16 @@ export class Journal {
     const body = JSON.stringify(record);
     const text = `{"seq":${seq}${body.length > 2 ? `,${body.slice(1, -1)}` : ''},"prev":"${this.prev}"}`;
     const line = text + '\n';
-    const length = Buffer.byteLength(line);
     const day = typeof record.ts === 'number' ? utcDay(record.ts) : this.activeDay;
+    // A UTF-16 unit is at most 3 bytes of UTF-8: the exact byte count is only worked out near a segment's end.
     if (
       this.activeBytes > 0 &&
-      (this.activeBytes + length > this.segmentBytes ||
+      ((this.activeBytes + line.length * 3 > this.segmentBytes &&
+        this.activeBytes + Buffer.byteLength(line) > this.segmentBytes) ||
         (this.rotateDaily && day !== null && this.activeDay !== null && day > this.activeDay))
     )
       this.rotate();
-    writeSync(this.fd, line);
+    const length = writeSync(this.fd, line);
     if (this.fsyncLines || (this.fsyncFills && (record.type ?? 'fill') === 'fill')) fsyncSync(this.fd);
     if (this.activeBytes === 0) this.activeDay = day;
     this.activeBytes += length;

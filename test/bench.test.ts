@@ -42,6 +42,11 @@ describe('tradedesk bench', () => {
     expect(out.latencyOrderTicks.n).toBeGreaterThan(0);
     expect(out.latencyOrderTicks.p50).toBeGreaterThan(0);
     expect(out.latencyOrderTicks.p50).toBeLessThanOrEqual(out.latencyOrderTicks.p99);
+    expect(out.latencyOrderTicks.p99).toBeLessThanOrEqual(out.latencyOrderTicks.p999);
+    // And again with the console painting beside the replay: the same replays, so the same ticks send orders.
+    expect(out.latencyOrderTicksConsole.n).toBe(out.latencyOrderTicks.n);
+    expect(out.latencyOrderTicksConsole.p50).toBeGreaterThan(0);
+    expect(out.latencyOrderTicksConsole.p50).toBeLessThanOrEqual(out.latencyOrderTicksConsole.p99);
     // Book updates are the levels the book messages set or remove: at least one per message.
     expect(out.replayBookUpdatesPerSec).toBeGreaterThan(out.replayBookMessagesPerSec);
     expect(out.replayBookMessagesPerSec).toBeLessThan(out.replayEventsPerSec);

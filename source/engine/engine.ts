@@ -572,8 +572,10 @@ export class Engine {
 
   /** Risk's view of one ledger's positions and balances (paper and live are checked against their own). */
   private riskViewOf(ledger: Ledger): RiskView {
+    // Instruments the engine trades are found by venue then symbol, with no key string built on an order's way out.
+    const keyOf = (venue: string, symbol: string) => this.keyOf(venue, symbol) ?? key(venue, symbol);
     const mid = (venue: string, symbol: string) => {
-      const book = this.books.get(key(venue, symbol));
+      const book = this.books.get(keyOf(venue, symbol));
       return book?.ready ? book.mid : undefined;
     };
     return {
@@ -584,7 +586,7 @@ export class Engine {
         return toNumber(total);
       },
       mid,
-      instrument: (venue, symbol) => this.instruments.get(key(venue, symbol)),
+      instrument: (venue, symbol) => this.instruments.get(keyOf(venue, symbol)),
       exposure: (asset) => this.exposure(ledger, asset),
       venueMargin: (venue) =>
         this.venueMargin(
