@@ -1,9 +1,9 @@
 // Where telemetry goes and how, from the profile's `telemetry` block and the standard environment variables.
 import type { Severity } from '../control/protocol.ts';
+import { registerSecret } from '../core/redact.ts';
 import { ConfigError } from '../engine/config.ts';
+import { logfireEndpoint } from './logfire-region.ts';
 import { OTLP_PROTOCOLS, isOtlpProtocol, type OtlpProtocol } from './otlp-protocol.ts';
-
-export const LOGFIRE_ENDPOINT = 'https://logfire-api.pydantic.dev';
 
 /** The profile's block, as config.ts validates it. */
 export interface TelemetryConfig {
@@ -30,7 +30,7 @@ export interface TelemetrySettings {
 
 /**
  * Opt-in: nothing is exported unless the profile has a `telemetry` block or the environment names an
- * endpoint (OTEL_EXPORTER_OTLP_ENDPOINT) or a Logfire token (LOGFIRE_TOKEN, then Logfire is the endpoint).
+ * endpoint (OTEL_EXPORTER_OTLP_ENDPOINT) or a Logfire token (LOGFIRE_TOKEN, then the token's Logfire region is the endpoint).
  * Throws ConfigError when OTEL_EXPORTER_OTLP_PROTOCOL names a protocol other than http/protobuf or http/json.
  */
 export function telemetrySettings(
@@ -39,8 +39,10 @@ export function telemetrySettings(
 ): TelemetrySettings | null {
   const tokenEnv = config?.tokenEnv ?? 'LOGFIRE_TOKEN';
   const token = env[tokenEnv] || null;
+  // Blanked from every alert and error from here on, whether or not anything is exported.
+  if (token !== null) registerSecret(token);
   const endpoint =
-    config?.endpoint ?? env.OTEL_EXPORTER_OTLP_ENDPOINT ?? (token !== null ? LOGFIRE_ENDPOINT : null);
+    config?.endpoint ?? env.OTEL_EXPORTER_OTLP_ENDPOINT ?? (token !== null ? logfireEndpoint(token) : null);
   if (!config && endpoint === null) return null;
   return {
     endpoint: endpoint ? endpoint.replace(/\/+$/, '') : null,
