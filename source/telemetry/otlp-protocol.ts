@@ -3,7 +3,7 @@ import type { LogsBatch, MetricsBatch, TracesBatch } from './otlp-batch.ts';
 import { logsJson, metricsJson, tracesJson } from './otlp-json.ts';
 import { logsProtobuf, metricsProtobuf, tracesProtobuf } from './otlp-protobuf.ts';
 
-/** The first is the default: every OTLP/HTTP receiver must take protobuf, JSON is optional in the spec. */
+/** The first is the default, as OpenTelemetry's exporter spec asks; it calls http/json a MAY, and backends differ on it. */
 export const OTLP_PROTOCOLS = ['http/protobuf', 'http/json'] as const;
 export type OtlpProtocol = (typeof OTLP_PROTOCOLS)[number];
 
