@@ -60,7 +60,11 @@ const venuesMarketSchema = z.object({ kind: z.literal('venues') }).strict();
 /** Opt-in export to the desk's monitoring (source/telemetry); the token comes from an environment variable, never the file. */
 const telemetrySchema = z
   .object({
-    endpoint: z.string().url('an http(s) URL like "https://logfire-api.pydantic.dev"').optional(),
+    endpoint: z.string().url('an http(s) URL like "https://logfire-eu.pydantic.dev"').optional(),
+    /** Unset: OTEL_EXPORTER_OTLP_PROTOCOL, else http/protobuf (source/telemetry/otlp-protocol.ts). */
+    protocol: z
+      .enum(['http/protobuf', 'http/json'], { message: 'expected "http/protobuf" or "http/json"' })
+      .optional(),
     tokenEnv: z.string().min(1).default('LOGFIRE_TOKEN'),
     serviceName: z.string().min(1).default('tradedesk'),
     exportEveryMs: z.number().int().min(100).max(600_000).default(5_000),

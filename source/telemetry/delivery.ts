@@ -1,4 +1,4 @@
-// POST JSON with retries and backoff, off the engine's path: a slow or dead receiver costs a dropped batch, never a stall.
+// POST with retries and backoff, off the engine's path: a slow or dead receiver costs a dropped batch, never a stall.
 export interface DeliveryOptions {
   headers?: Record<string, string>;
   attempts?: number;
@@ -12,15 +12,21 @@ export interface DeliveryStats {
   failed: number;
 }
 
-export async function postJson(url: string, body: unknown, o: DeliveryOptions = {}): Promise<boolean> {
+/** POST a body already encoded; true once the receiver answered 2xx. */
+export async function post(
+  url: string,
+  body: string | Uint8Array,
+  contentType: string,
+  o: DeliveryOptions = {},
+): Promise<boolean> {
   const attempts = o.attempts ?? 3;
   let wait = o.backoffMs ?? 500;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     try {
       const response = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...o.headers },
-        body: JSON.stringify(body),
+        headers: { 'content-type': contentType, ...o.headers },
+        body,
         signal: AbortSignal.timeout(o.timeoutMs ?? 5_000),
       });
       await response.arrayBuffer().catch(() => undefined);
@@ -36,4 +42,8 @@ export async function postJson(url: string, body: unknown, o: DeliveryOptions = 
     }
   }
   return false;
+}
+
+export function postJson(url: string, body: unknown, o: DeliveryOptions = {}): Promise<boolean> {
+  return post(url, JSON.stringify(body), 'application/json', o);
 }

@@ -1,7 +1,5 @@
-// Telemetry against a loopback OTLP receiver: what arrives, with which names, attributes and auth header.
+// Telemetry against a loopback OTLP receiver: what arrives, in which encoding, with which names, attributes and auth header.
 import { mkdtempSync } from 'node:fs';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -9,44 +7,18 @@ import { simProfile } from '../engine/config.ts';
 import { EngineHost } from '../engine/host.ts';
 import { snapshotFixture } from '../ui/fixtures.ts';
 import { EngineTelemetry } from './engine-telemetry.ts';
+import { otlpReceiver, type Received } from './otlp-receiver.ts';
 import { telemetrySettings } from './settings.ts';
 
-interface Received {
-  path: string;
-  headers: IncomingHttpHeaders;
-  body: Record<string, unknown>;
-}
-
-/** An OTLP/HTTP receiver (and webhook) on 127.0.0.1 that keeps every POST; `failFirst` answers 503 that many times. */
-async function receiver(failFirst = 0): Promise<{ url: string; got: Received[]; server: Server }> {
-  const got: Received[] = [];
-  let failures = failFirst;
-  const server = createServer((req, res) => {
-    let text = '';
-    req.on('data', (d) => (text += d));
-    req.on('end', () => {
-      if (failures > 0) {
-        failures -= 1;
-        res.writeHead(503).end();
-        return;
-      }
-      got.push({ path: req.url ?? '', headers: req.headers, body: JSON.parse(text) });
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, got, server };
-}
-
 const TOKEN = 'pylf_v1_test_write_token_0123456789';
-let servers: Server[] = [];
+let receivers: { close(): Promise<void> }[] = [];
 beforeEach(() => {
   process.env.TD_TEST_LOGFIRE_TOKEN = TOKEN;
 });
 afterEach(async () => {
   delete process.env.TD_TEST_LOGFIRE_TOKEN;
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  servers = [];
+  await Promise.all(receivers.map((r) => r.close()));
+  receivers = [];
 });
 
 type Json = Record<string, unknown> & { [k: string]: Json };
@@ -64,82 +36,98 @@ const attr = (record: Json, key: string) =>
   )?.value;
 
 describe('telemetry over OTLP/HTTP', () => {
-  it('exports metrics and logs from a running engine with the token as Authorization, and posts the kill alert to the webhook', async () => {
-    const otlp = await receiver();
-    const hook = await receiver();
-    servers.push(otlp.server, hook.server);
-    const profile = {
-      ...simProfile(),
-      telemetry: {
-        endpoint: otlp.url,
-        tokenEnv: 'TD_TEST_LOGFIRE_TOKEN',
-        serviceName: 'tradedesk-test',
-        exportEveryMs: 200,
-        webhook: { url: `${hook.url}/alerts`, minSeverity: 'critical' as const },
-        bell: false,
-      },
-    };
-    const host = await EngineHost.create({
-      profile,
-      dataDir: mkdtempSync(join(tmpdir(), 'td-otlp-')),
-      mode: 'paper',
-      liveAllowed: false,
-    });
-    host.start();
-    await new Promise((r) => setTimeout(r, 300));
-    expect(host.command({ type: 'kill' }).ok).toBe(true);
-    await new Promise((r) => setTimeout(r, 300));
-    await host.stop();
+  it.each([
+    { protocol: undefined, contentType: 'application/x-protobuf' },
+    { protocol: 'http/json' as const, contentType: 'application/json' },
+  ])(
+    'exports metrics and logs from a running engine ($contentType) with the token as Authorization, and posts the kill alert to the webhook',
+    async ({ protocol, contentType }) => {
+      const otlp = await otlpReceiver();
+      const hook = await otlpReceiver();
+      receivers.push(otlp, hook);
+      const profile = {
+        ...simProfile(),
+        telemetry: {
+          endpoint: otlp.url,
+          protocol,
+          tokenEnv: 'TD_TEST_LOGFIRE_TOKEN',
+          serviceName: 'tradedesk-test',
+          exportEveryMs: 200,
+          webhook: { url: `${hook.url}/alerts`, minSeverity: 'critical' as const },
+          bell: false,
+        },
+      };
+      const host = await EngineHost.create({
+        profile,
+        dataDir: mkdtempSync(join(tmpdir(), 'td-otlp-')),
+        mode: 'paper',
+        liveAllowed: false,
+      });
+      host.start();
+      await new Promise((r) => setTimeout(r, 300));
+      expect(host.command({ type: 'kill' }).ok).toBe(true);
+      await new Promise((r) => setTimeout(r, 300));
+      await host.stop();
 
-    expect(otlp.got.length).toBeGreaterThan(0);
-    for (const r of otlp.got) {
-      expect(r.headers.authorization).toBe(TOKEN);
-      expect(r.headers['content-type']).toBe('application/json');
-    }
-    const resource = (otlp.got[0].body as Json).resourceMetrics[0].resource as Json;
-    expect(attr(resource, 'service.name')).toEqual({ stringValue: 'tradedesk-test' });
+      expect(otlp.got.length).toBeGreaterThan(0);
+      for (const r of otlp.got) {
+        expect(r.headers.authorization).toBe(TOKEN);
+        expect(r.headers['content-type']).toBe(contentType);
+      }
+      const resource = (otlp.got[0].body as Json).resourceMetrics[0].resource as Json;
+      expect(attr(resource, 'service.name')).toEqual({ stringValue: 'tradedesk-test' });
 
-    const metrics = metricsOf(otlp.got);
-    const names = new Set(metrics.map((m) => m.name as unknown as string));
-    for (const n of [
-      'tradedesk.equity',
-      'tradedesk.orders.open',
-      'tradedesk.venue.data_age',
-      'tradedesk.alerts',
-    ])
-      expect(names).toContain(n);
-    const equity = metrics.find((m) => (m.name as unknown) === 'tradedesk.equity')!;
-    expect((equity.gauge.dataPoints as unknown as Json[])[0].asDouble).toBe(100_000);
-    const alerts = metrics.filter((m) => (m.name as unknown) === 'tradedesk.alerts').at(-1)!;
-    expect(alerts.sum.isMonotonic).toBe(true);
-    const critical = (alerts.sum.dataPoints as unknown as Json[]).find(
-      (p) => attr(p, 'severity')?.stringValue === 'critical',
-    );
-    expect(critical?.asInt).toBe('1');
+      const metrics = metricsOf(otlp.got);
+      const names = new Set(metrics.map((m) => m.name as unknown as string));
+      for (const n of [
+        'tradedesk.equity',
+        'tradedesk.orders.open',
+        'tradedesk.venue.data_age',
+        'tradedesk.alerts',
+      ])
+        expect(names).toContain(n);
+      const equity = metrics.find((m) => (m.name as unknown) === 'tradedesk.equity')!;
+      expect(equity.unit).toBe('{quote}');
+      const equityPoint = (equity.gauge.dataPoints as unknown as Json[])[0];
+      expect(equityPoint.asDouble).toBe(100_000);
+      expect(attr(equityPoint, 'mode')).toEqual({ stringValue: 'paper' });
+      // Nanoseconds since the epoch, taken during this test.
+      expect(Number(BigInt(equityPoint.timeUnixNano as unknown as string) / 1_000_000n)).toBeGreaterThan(
+        Date.now() - 60_000,
+      );
+      const alerts = metrics.filter((m) => (m.name as unknown) === 'tradedesk.alerts').at(-1)!;
+      expect(alerts.sum.isMonotonic).toBe(true);
+      expect(alerts.sum.aggregationTemporality).toBe(2);
+      const critical = (alerts.sum.dataPoints as unknown as Json[]).find(
+        (p) => attr(p, 'severity')?.stringValue === 'critical',
+      );
+      expect(critical?.asInt).toBe('1');
 
-    const logs = logsOf(otlp.got);
-    const kill = logs.find((l) => String(l.body.stringValue).startsWith('KILL SWITCH'));
-    expect(kill?.severityText).toBe('FATAL');
-    expect(attr(kill!, 'event.type')).toEqual({ stringValue: 'alert' });
-    expect(logs.some((l) => String(l.body.stringValue).includes('engine ACTIVE → HALTED'))).toBe(true);
+      const logs = logsOf(otlp.got);
+      const kill = logs.find((l) => String(l.body.stringValue).startsWith('KILL SWITCH'));
+      expect(kill?.severityText).toBe('FATAL');
+      expect(kill?.severityNumber).toBe(21);
+      expect(attr(kill!, 'event.type')).toEqual({ stringValue: 'alert' });
+      expect(logs.some((l) => String(l.body.stringValue).includes('engine ACTIVE → HALTED'))).toBe(true);
 
-    expect(hook.got).toHaveLength(1);
-    expect(hook.got[0].path).toBe('/alerts');
-    expect(hook.got[0].body).toMatchObject({
-      service: 'tradedesk-test',
-      severity: 'critical',
-      source: 'engine',
-    });
-    expect(String(hook.got[0].body.message)).toMatch(/^KILL SWITCH/);
-    // The token goes only in the header.
-    expect(JSON.stringify(otlp.got.map((r) => r.body))).not.toContain(TOKEN);
-    expect(JSON.stringify(hook.got)).not.toContain(TOKEN);
-  });
+      expect(hook.got).toHaveLength(1);
+      expect(hook.got[0].path).toBe('/alerts');
+      expect(hook.got[0].body).toMatchObject({
+        service: 'tradedesk-test',
+        severity: 'critical',
+        source: 'engine',
+      });
+      expect(String(hook.got[0].body.message)).toMatch(/^KILL SWITCH/);
+      // The token goes only in the header.
+      for (const r of otlp.got) expect(r.raw.includes(TOKEN)).toBe(false);
+      expect(JSON.stringify(hook.got)).not.toContain(TOKEN);
+    },
+  );
 
   it('makes each order a trace and each fill a span of it; a webhook that fails twice still gets the alert', async () => {
-    const otlp = await receiver();
-    const hook = await receiver(2);
-    servers.push(otlp.server, hook.server);
+    const otlp = await otlpReceiver();
+    const hook = await otlpReceiver(2);
+    receivers.push(otlp, hook);
     const settings = telemetrySettings(
       {
         endpoint: otlp.url,
@@ -187,6 +175,11 @@ describe('telemetry over OTLP/HTTP', () => {
     expect(spans[2].traceId).not.toBe(spans[0].traceId);
     expect(attr(spans[0], 'order.id')).toEqual({ stringValue: 'arb-btc-1' });
     expect(spans[0].startTimeUnixNano).toBe('1767571200000000000');
+    expect(spans[1].endTimeUnixNano).toBe('1767571200005000000');
+    expect(spans[0].kind).toBe(1);
+    expect(spans[0].status).toEqual({ code: 1 });
+    expect(attr(spans[0], 'price')).toEqual({ stringValue: '64000.5' });
+    expect(otlp.got.every((r) => r.headers['content-type'] === 'application/x-protobuf')).toBe(true);
     const fills = metricsOf(otlp.got).find((m) => (m.name as unknown) === 'tradedesk.fills')!;
     expect((fills.sum.dataPoints as unknown as Json[])[0].asInt).toBe('3');
 
@@ -194,15 +187,5 @@ describe('telemetry over OTLP/HTTP', () => {
     expect(hook.got.map((r) => r.body.message)).toEqual(['loud']);
     expect(telemetry.webhook!.delivered).toBe(1);
     expect(rung).toEqual(['\u0007']);
-  });
-
-  it('is off unless configured, and LOGFIRE_TOKEN alone points it at Logfire', () => {
-    expect(telemetrySettings(undefined, {})).toBeNull();
-    const s = telemetrySettings(undefined, { LOGFIRE_TOKEN: 'secret' })!;
-    expect(s.endpoint).toBe('https://logfire-api.pydantic.dev');
-    expect(s.token).toBe('secret');
-    expect(
-      telemetrySettings(undefined, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318/' })!.endpoint,
-    ).toBe('http://127.0.0.1:4318');
   });
 });

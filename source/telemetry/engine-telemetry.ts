@@ -1,21 +1,22 @@
-// The engine seen from the desk's monitoring: metrics, logs and traces over OTLP/HTTP JSON (Logfire-compatible),
+// The engine seen from the desk's monitoring: metrics, logs and traces over OTLP/HTTP (protobuf, or JSON when asked),
 // fed by the host's event stream and a snapshot per export interval, never from inside the engine loop.
 import { createHash, randomBytes } from 'node:crypto';
 import { writeSync } from 'node:fs';
 import { isatty } from 'node:tty';
 import type { EngineEvent, Snapshot } from '../control/protocol.ts';
 import { TerminalBell, WebhookSink } from './alert-sinks.ts';
-import { postJson } from './delivery.ts';
+import { post } from './delivery.ts';
 import {
-  logsBody,
-  metricsBody,
-  tracesBody,
+  logsBatch,
+  metricsBatch,
+  tracesBatch,
   type GaugePoint,
   type LogRecord,
   type Resource,
   type SpanRecord,
   type SumPoint,
-} from './otlp-json.ts';
+} from './otlp-batch.ts';
+import { otlpEncoding, type OtlpEncoding } from './otlp-protocol.ts';
 import type { TelemetrySettings } from './settings.ts';
 
 /** Logs and spans waiting for export beyond this are dropped, oldest first: memory stays bounded when the receiver is down. */
@@ -41,6 +42,7 @@ export function stderrBell(): { write(s: string): unknown; isTTY: boolean } {
 
 export class EngineTelemetry {
   private readonly resource: Resource;
+  private readonly encoding: OtlpEncoding;
   private readonly startMs = Date.now();
   private readonly runId = randomBytes(8).toString('hex');
   private readonly counters = new Map<string, SumPoint>();
@@ -57,6 +59,7 @@ export class EngineTelemetry {
     private readonly options: TelemetryOptions,
   ) {
     this.resource = { serviceName: settings.serviceName, serviceVersion: '0.1.0' };
+    this.encoding = otlpEncoding(settings.protocol);
     this.webhook = settings.webhook
       ? new WebhookSink(settings.webhook.url, settings.webhook.minSeverity, settings.serviceName)
       : null;
@@ -153,22 +156,20 @@ export class EngineTelemetry {
   private async send(): Promise<void> {
     const base = this.settings.endpoint!;
     const headers: Record<string, string> = this.settings.token ? { authorization: this.settings.token } : {};
+    const options = { headers };
+    const encoding = this.encoding;
+    const type = encoding.contentType;
     const now = Date.now();
-    const posts: Promise<boolean>[] = [
-      postJson(
-        `${base}/v1/metrics`,
-        metricsBody(this.resource, [...this.counters.values()], this.gauges(), now),
-        {
-          headers,
-        },
-      ),
-    ];
+    const metrics = metricsBatch(this.resource, [...this.counters.values()], this.gauges(), now);
+    const posts = [post(`${base}/v1/metrics`, encoding.metrics(metrics), type, options)];
     if (this.logs.length > 0) {
-      posts.push(postJson(`${base}/v1/logs`, logsBody(this.resource, this.logs, now), { headers }));
+      const logs = logsBatch(this.resource, this.logs, now);
+      posts.push(post(`${base}/v1/logs`, encoding.logs(logs), type, options));
       this.logs = [];
     }
     if (this.spans.length > 0) {
-      posts.push(postJson(`${base}/v1/traces`, tracesBody(this.resource, this.spans), { headers }));
+      const traces = tracesBatch(this.resource, this.spans);
+      posts.push(post(`${base}/v1/traces`, encoding.traces(traces), type, options));
       this.spans = [];
     }
     await Promise.all(posts);

@@ -1,118 +1,88 @@
-// OTLP/HTTP JSON bodies (opentelemetry-proto's JSON mapping): metrics, logs and spans for one resource.
-export type AttributeValue = string | number | boolean;
-export type Attributes = Record<string, AttributeValue>;
+// The http/json encoding of a batch: opentelemetry-proto's JSON mapping (lowerCamelCase names, 64-bit integers as strings, ids as hex).
+import {
+  CUMULATIVE,
+  SPAN_KIND_INTERNAL,
+  STATUS_CODE_OK,
+  nanos,
+  typedValue,
+  type Attributes,
+  type LogsBatch,
+  type MetricsBatch,
+  type TracesBatch,
+} from './otlp-batch.ts';
 
-interface KeyValue {
-  key: string;
-  value: { stringValue: string } | { intValue: string } | { doubleValue: number } | { boolValue: boolean };
+function attributes(a: Attributes) {
+  return Object.entries(a).map(([key, v]) => {
+    const t = typedValue(v);
+    return {
+      key,
+      value:
+        t.type === 'string'
+          ? { stringValue: t.value }
+          : t.type === 'bool'
+            ? { boolValue: t.value }
+            : t.type === 'int'
+              ? { intValue: String(t.value) }
+              : { doubleValue: t.value },
+    };
+  });
 }
 
-export function attributes(a: Attributes): KeyValue[] {
-  return Object.entries(a).map(([key, v]) => ({
-    key,
-    value:
-      typeof v === 'string'
-        ? { stringValue: v }
-        : typeof v === 'boolean'
-          ? { boolValue: v }
-          : Number.isInteger(v)
-            ? { intValue: String(v) }
-            : { doubleValue: v },
-  }));
-}
+const time = (ms: number) => nanos(ms).toString();
 
-/** Nanoseconds since the epoch, as the JSON mapping wants 64-bit integers: a decimal string. */
-export function nanos(ms: number): string {
-  return (BigInt(Math.round(ms)) * 1_000_000n).toString();
-}
-
-export interface Resource {
-  serviceName: string;
-  serviceVersion: string;
-}
-
-const SCOPE = { name: 'tradedesk', version: '0.1.0' };
-
-function resource(r: Resource) {
-  return { attributes: attributes({ 'service.name': r.serviceName, 'service.version': r.serviceVersion }) };
-}
-
-export interface SumPoint {
-  name: string;
-  unit: string;
-  description: string;
-  attributes: Attributes;
-  value: number;
-  startMs: number;
-}
-
-export interface GaugePoint {
-  name: string;
-  unit: string;
-  description: string;
-  attributes: Attributes;
-  value: number;
-}
-
-/** Monotonic cumulative counters and gauges, one metric per name with its data points. */
-export function metricsBody(r: Resource, sums: SumPoint[], gauges: GaugePoint[], nowMs: number) {
-  const byName = new Map<string, Record<string, unknown>>();
-  for (const s of sums) {
-    let m = byName.get(s.name) as { sum: { dataPoints: unknown[] } } | undefined;
-    if (!m) {
-      m = { sum: { dataPoints: [] } };
-      byName.set(s.name, {
-        name: s.name,
-        unit: s.unit,
-        description: s.description,
-        sum: Object.assign(m.sum, { aggregationTemporality: 2, isMonotonic: true }),
-      });
-    }
-    m.sum.dataPoints.push({
-      attributes: attributes(s.attributes),
-      startTimeUnixNano: nanos(s.startMs),
-      timeUnixNano: nanos(nowMs),
-      asInt: String(s.value),
-    });
-  }
-  for (const g of gauges) {
-    let m = byName.get(g.name) as { gauge: { dataPoints: unknown[] } } | undefined;
-    if (!m) {
-      m = { gauge: { dataPoints: [] } };
-      byName.set(g.name, { name: g.name, unit: g.unit, description: g.description, gauge: m.gauge });
-    }
-    m.gauge.dataPoints.push({
-      attributes: attributes(g.attributes),
-      timeUnixNano: nanos(nowMs),
-      asDouble: g.value,
-    });
-  }
+export function metricsJson(b: MetricsBatch) {
   return {
     resourceMetrics: [
-      { resource: resource(r), scopeMetrics: [{ scope: SCOPE, metrics: [...byName.values()] }] },
+      {
+        resource: { attributes: attributes(b.resource) },
+        scopeMetrics: [
+          {
+            scope: b.scope,
+            metrics: b.metrics.map((m) => {
+              const head = { name: m.name, unit: m.unit, description: m.description };
+              if (m.kind === 'gauge')
+                return {
+                  ...head,
+                  gauge: {
+                    dataPoints: m.points.map((p) => ({
+                      attributes: attributes(p.attributes),
+                      timeUnixNano: time(p.timeMs),
+                      asDouble: p.value,
+                    })),
+                  },
+                };
+              return {
+                ...head,
+                sum: {
+                  dataPoints: m.points.map((p) => ({
+                    attributes: attributes(p.attributes),
+                    startTimeUnixNano: time(p.startMs),
+                    timeUnixNano: time(p.timeMs),
+                    asInt: String(p.count),
+                  })),
+                  aggregationTemporality: CUMULATIVE,
+                  isMonotonic: true,
+                },
+              };
+            }),
+          },
+        ],
+      },
     ],
   };
 }
 
-export interface LogRecord {
-  tsMs: number;
-  severityNumber: number;
-  severityText: string;
-  body: string;
-  attributes: Attributes;
-}
-
-export function logsBody(r: Resource, records: LogRecord[], nowMs: number) {
+export function logsJson(b: LogsBatch) {
   return {
     resourceLogs: [
       {
-        resource: resource(r),
+        resource: { attributes: attributes(b.resource) },
         scopeLogs: [
           {
-            scope: SCOPE,
-            logRecords: records.map((l) => ({
-              timeUnixNano: nanos(l.tsMs),
-              observedTimeUnixNano: nanos(nowMs),
+            scope: b.scope,
+            logRecords: b.records.map((l) => ({
+              timeUnixNano: time(l.tsMs),
+              observedTimeUnixNano: time(b.observedMs),
               severityNumber: l.severityNumber,
               severityText: l.severityText,
               body: { stringValue: l.body },
@@ -125,37 +95,24 @@ export function logsBody(r: Resource, records: LogRecord[], nowMs: number) {
   };
 }
 
-export interface SpanRecord {
-  /** 32 lowercase hex digits. */
-  traceId: string;
-  /** 16 lowercase hex digits. */
-  spanId: string;
-  parentSpanId?: string;
-  name: string;
-  startMs: number;
-  endMs: number;
-  attributes: Attributes;
-}
-
-export function tracesBody(r: Resource, spans: SpanRecord[]) {
+export function tracesJson(b: TracesBatch) {
   return {
     resourceSpans: [
       {
-        resource: resource(r),
+        resource: { attributes: attributes(b.resource) },
         scopeSpans: [
           {
-            scope: SCOPE,
-            spans: spans.map((s) => ({
+            scope: b.scope,
+            spans: b.spans.map((s) => ({
               traceId: s.traceId,
               spanId: s.spanId,
               ...(s.parentSpanId ? { parentSpanId: s.parentSpanId } : {}),
               name: s.name,
-              // SPAN_KIND_INTERNAL
-              kind: 1,
-              startTimeUnixNano: nanos(s.startMs),
-              endTimeUnixNano: nanos(s.endMs),
+              kind: SPAN_KIND_INTERNAL,
+              startTimeUnixNano: time(s.startMs),
+              endTimeUnixNano: time(s.endMs),
               attributes: attributes(s.attributes),
-              status: { code: 1 },
+              status: { code: STATUS_CODE_OK },
             })),
           },
         ],
