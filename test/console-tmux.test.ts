@@ -1,5 +1,5 @@
 // End to end: the real binary in a real tmux at 160×48, driven by keys, read off the screen.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -37,5 +37,22 @@ describe('console in tmux', () => {
     expect(await exitCode()).toBe('0');
     // HALTED was persisted for the next start.
     expect(JSON.parse(readFileSync(join(dir, 'paper', 'state.json'), 'utf8')).kill.halted).toBe(true);
+  });
+
+  it('a corrupt state file found on the engine thread exits 2 with one line, as headless does', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'td-tmux-'));
+    mkdirSync(join(dir, 'paper'), { recursive: true });
+    const state = join(dir, 'paper', 'state.json');
+    writeFileSync(state, '{"schemaVersion": 2, "kill": tru');
+    const err = join(dir, 'stderr');
+    const exitCode = start(
+      `'${process.execPath}' '${BIN}' --data-dir '${dir}' 2> '${err}'`,
+      join(dir, 'exit-code'),
+    );
+    expect(await exitCode()).toBe('2');
+    const lines = readFileSync(err, 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^tradedesk: state .*state\.json: not valid JSON; left untouched/);
+    expect(readFileSync(state, 'utf8')).toBe('{"schemaVersion": 2, "kill": tru');
   });
 });

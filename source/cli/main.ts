@@ -1,12 +1,9 @@
 // Dispatch a parsed command line to its subcommand; turn known bad input into one message and exit 2.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { BUILT_IN_PROFILES, ConfigError, demoProfile, loadProfile, type Profile } from '../engine/config.ts';
-import { RecordingError } from '../../gateways/replay/recording.ts';
-import { JournalError } from '../../state/journal.ts';
-import { StateError } from '../../state/store.ts';
+import { BUILT_IN_PROFILES, demoProfile, loadProfile, type Profile } from '../engine/config.ts';
 import { redact } from '../core/redact.ts';
-import { ControlError } from '../control/endpoint.ts';
+import { isBadInput } from '../control/bad-input.ts';
 import { runConsoleCommand } from './console.ts';
 
 export interface Flags {
@@ -98,14 +95,7 @@ export async function main(input: string[], flags: Flags): Promise<number> {
         throw new UsageError(`unknown command "${command}" (see tradedesk --help)`);
     }
   } catch (e) {
-    if (
-      e instanceof UsageError ||
-      e instanceof ConfigError ||
-      e instanceof StateError ||
-      e instanceof JournalError ||
-      e instanceof ControlError ||
-      e instanceof RecordingError
-    ) {
+    if (e instanceof UsageError || isBadInput(e)) {
       process.stderr.write(`tradedesk: ${redact(e.message)}\n`);
       return 2;
     }

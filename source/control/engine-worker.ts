@@ -1,7 +1,7 @@
 // The engine's thread: renders never delay it, and commands (the kill switch above all) reach it directly.
 import { parentPort, workerData } from 'node:worker_threads';
 import { EngineHost } from '../engine/host.ts';
-import { ControlError } from './endpoint.ts';
+import { isBadInput } from './bad-input.ts';
 import { ControlServer } from './socket-server.ts';
 import { snapshotEncoder, type EngineWorkerData, type FromEngine, type ToEngine } from './worker-messages.ts';
 
@@ -35,5 +35,6 @@ try {
   host.start();
   post({ type: 'ready' });
 } catch (e) {
-  post({ type: 'fatal', message: (e as Error).message, usage: e instanceof ControlError });
+  // A bad key file, state file or telemetry setting found on this thread exits 2 as it does headless.
+  post({ type: 'fatal', message: (e as Error).message, usage: isBadInput(e) });
 }
