@@ -1,9 +1,14 @@
 // Live execution through ccxt: orders with our client ids, precision and limits enforced before sending,
 // and the account stream (orders, own fills) turned into the engine's order updates and fills.
 import type { Instrument } from '../../source/core/instrument.ts';
-import { fx, numberToDecimalString } from '../../source/core/money.ts';
+import { fx, numberToDecimalString, str, ZERO } from '../../source/core/money.ts';
 import type { OrderRequest, OrderStatus } from '../../source/core/trading.ts';
-import type { ExecutionListener, ExecutionVenue } from '../../source/core/venue.ts';
+import type {
+  ExecutionListener,
+  ExecutionVenue,
+  OrderAtVenue,
+  VenueAccountState,
+} from '../../source/core/venue.ts';
 import { cancelByClientIdParams } from './client-id.ts';
 import { baseToContracts, contractSizeOf, contractsToBase, contractsToBaseFixed } from './contract-size.ts';
 
@@ -14,6 +19,8 @@ export interface CcxtOrder {
   status?: string;
   filled?: number;
   amount?: number;
+  side?: string;
+  price?: number;
 }
 
 export interface CcxtTrade {
@@ -55,6 +62,7 @@ export interface CcxtTradingClient {
   watchBalance?(): Promise<{ total?: Record<string, number> }>;
   fetchBalance?(): Promise<{ total?: Record<string, number> }>;
   watchPositions?(): Promise<VenuePosition[]>;
+  fetchPositions?(symbols?: string[]): Promise<VenuePosition[]>;
   /** ccxt's position cache (per account type, or one cache), newest entry per symbol last. */
   positions?: unknown;
   /** ccxt pro's private-stream login, where the venue has one. */
@@ -264,6 +272,70 @@ export class CcxtExecution implements ExecutionVenue {
 
   openOrderIds(): string[] {
     return [...this.open.keys()];
+  }
+
+  /**
+   * The account as the venue sees it now (startup reconciliation): its open orders on our markets, ours told from
+   * others by the client id we gave them, and its positions. Ours are taken back under management (cancel, fills).
+   */
+  async accountState(ours: ReadonlyMap<string, string>): Promise<VenueAccountState> {
+    const client = this.o.client;
+    const symbols = [...this.instruments.keys()];
+    const byVenueClientId = new Map(
+      [...ours.keys()].map((id) => [this.o.venueClientId ? this.o.venueClientId(id) : id, id]),
+    );
+    const orders: OrderAtVenue[] = [];
+    let foreignOrders = 0;
+    if (!client.fetchOpenOrders || client.has?.fetchOpenOrders === false)
+      throw new Error(`${this.name} cannot list its open orders through ccxt`);
+    for (const symbol of symbols) {
+      for (const o of await client.fetchOpenOrders(symbol)) {
+        // Venues echo the client id as we sent it, some in other case (Hyperliquid's hex cloid).
+        const id =
+          o.clientOrderId === undefined
+            ? undefined
+            : (byVenueClientId.get(o.clientOrderId) ?? byVenueClientId.get(o.clientOrderId.toLowerCase()));
+        if (id === undefined) {
+          foreignOrders += 1;
+          continue;
+        }
+        const size = this.contractSize(symbol);
+        const qty = contractsToBaseFixed(o.amount ?? 0, size);
+        this.adopt(id, ours.get(id)!, symbol, o.id, Number(str(qty)));
+        orders.push({
+          orderId: id,
+          symbol,
+          side: o.side ?? '',
+          qty: str(qty),
+          filled: str(contractsToBaseFixed(o.filled ?? 0, size)),
+          price: o.price === undefined ? '' : numberToDecimalString(o.price),
+        });
+      }
+    }
+    const contracts = symbols.filter((s) => this.isContract(s));
+    let positions: Map<string, string> | null = null;
+    // Spot keeps balances, not positions: what the desk did not trade is in them too, so they are not compared.
+    if (contracts.length > 0 && client.fetchPositions && client.has?.fetchPositions !== false) {
+      positions = new Map();
+      for (const p of await client.fetchPositions(contracts)) {
+        if (!this.instruments.has(p.symbol)) continue;
+        const size = contractsToBaseFixed(p.contracts ?? 0, this.contractSize(p.symbol));
+        const signed = p.side === 'short' ? -size : size;
+        if (signed !== ZERO) positions.set(p.symbol, str(signed));
+      }
+    }
+    return { orders, foreignOrders, positions };
+  }
+
+  /** An order of ours placed by an earlier run: known again, so it can be cancelled and its news reaches us. */
+  private adopt(clientOrderId: string, strategy: string, symbol: string, venueId: string, qty: number): void {
+    this.open.set(clientOrderId, { symbol, venueId, qty });
+    this.byVenueId.set(venueId, clientOrderId);
+    this.byVenueClientId.set(
+      this.o.venueClientId ? this.o.venueClientId(clientOrderId) : clientOrderId,
+      clientOrderId,
+    );
+    this.strategyOf.set(clientOrderId, strategy);
   }
 
   /** Load the venue's markets: precision checks need them before the first order. */

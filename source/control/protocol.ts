@@ -135,6 +135,10 @@ export interface Snapshot {
   alerts: AlertRow[];
   /** While not empty, trading is held: what differs from the venues (A in the console or ctl accept takes the venues' word). */
   reconciliation?: string[];
+  /** While set, no live order may go out (paper trading goes on): why, e.g. the live journal differs from the venues. */
+  liveHold?: string | null;
+  /** What differs between the live journal and ledger and the live venues (A or ctl accept takes the venues' word). */
+  liveReconciliation?: string[];
 }
 
 export type Command =
@@ -165,6 +169,8 @@ export interface DeskStatus {
   openOrders: number;
   strategies: { name: string; mode: Mode; state: StrategyState; netPnl: string }[];
   venues: { name: string; connected: boolean; dataAgeMs: number }[];
+  /** Present while something is held after a restart: paper trading (`paper`), live orders (`live`), with why. */
+  held?: { paper: string[]; live: string[] };
 }
 
 /** One line per thing that happened, for headless output and logs. */

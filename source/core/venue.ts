@@ -26,4 +26,30 @@ export interface ExecutionVenue {
   position?(symbol: string): string;
   /** Symbols the venue holds a position in, where it keeps its own. */
   positionSymbols?(): string[];
+  /**
+   * Ask the venue what the account holds now (live gateways, at startup): the open orders this engine placed — `ours`
+   * maps each client order id the live journal holds on this venue to its strategy — and its positions. The gateway
+   * takes those orders back under its management, so they can be cancelled and their fills and updates still arrive.
+   */
+  accountState?(ours: ReadonlyMap<string, string>): Promise<VenueAccountState>;
+}
+
+/** An open order of ours as the venue reports it, in our terms (base units, our client order id). */
+export interface OrderAtVenue {
+  orderId: string;
+  symbol: string;
+  side: string;
+  /** Decimal strings in base units. */
+  qty: string;
+  filled: string;
+  price: string;
+}
+
+export interface VenueAccountState {
+  /** Open orders whose client id is one this engine gave (see `accountState`). */
+  orders: OrderAtVenue[];
+  /** Open orders on the account that this engine did not place: counted, never touched. */
+  foreignOrders: number;
+  /** Signed positions in base units by symbol (decimal strings, non-zero only); null where the venue keeps none (spot). */
+  positions: Map<string, string> | null;
 }

@@ -8,7 +8,7 @@ import { OrderBook } from '../core/order-book.ts';
 import { redact } from '../core/redact.ts';
 import type { DecidingState, OrderIntent, Strategy, StrategyContext } from '../core/strategy.ts';
 import { isTerminal, orderRequest, type Fill, type OrderUpdate } from '../core/trading.ts';
-import type { ExecutionVenue } from '../core/venue.ts';
+import type { ExecutionVenue, VenueAccountState } from '../core/venue.ts';
 import type {
   AlertRow,
   Command,
@@ -26,7 +26,15 @@ import { feeInQuote } from './fee-conversion.ts';
 import { IntegrityMonitor, unconvertedFee, type IntegrityFinding } from './integrity.ts';
 import { Ledger, type PositionAccount } from './ledger.ts';
 import { EquityStats, PerformanceBook } from './performance.ts';
-import { acceptVenueState, openOrdersInJournal, reconcile, type Difference } from './reconcile.ts';
+import {
+  acceptVenueState,
+  openOrdersInJournal,
+  ordersPlacedOn,
+  reconcile,
+  reconcileLive,
+  type Difference,
+  type JournaledOrder,
+} from './reconcile.ts';
 import { OrderManager } from './order-manager.ts';
 import { judgeBreakEven, type BreakEvenGateRules } from './break-even-gate.ts';
 import { KillSwitch } from './kill-switch.ts';
@@ -147,6 +155,10 @@ export class Engine {
   readonly integrity = new IntegrityMonitor();
   /** What differs from the venues at startup; while not empty, nothing trades (until acceptVenueState). */
   reconciliation: Difference[] = [];
+  /** What differs between the live journal and ledger and the live venues at startup: while not empty, nothing goes live. */
+  liveReconciliation: Difference[] = [];
+  /** Live venues not reconciled yet (not asked, or no answer), with why: while not empty, nothing goes live. */
+  readonly liveUnreconciled = new Map<string, string>();
   readonly staleAfterMs: number;
   /** Critical integrity findings raised so far: any one keeps the break-even gate shut. */
   criticalFindings = 0;
@@ -159,6 +171,10 @@ export class Engine {
   private readonly liveRisk: RiskView;
   /** Open orders sent to live gateways: their updates and cancels go there, their lines to the live journal. */
   private readonly liveOrderIds = new Set<string>();
+  /** Live orders an earlier run left resting at a venue (by id, with the venue): cancelled on accept or kill. */
+  private readonly leftLive = new Map<string, string>();
+  /** The live journal as it was at start: its open orders and the ids it placed (which orders at a venue are ours). */
+  private liveLinesAtStart: JournalLine[] = [];
   /** Every execution venue, paper and live, and the ones behind each venue name. */
   private readonly allVenues: ExecutionVenue[] = [];
   private readonly venuesNamed = new Map<string, ExecutionVenue[]>();
@@ -319,6 +335,9 @@ export class Engine {
     } else this.rebook(lines, this.mode);
     // The live ledger starts at zero cash: it carries the real money's PnL, not the venue's balance.
     if (this.mode !== 'live') this.rebook(liveLines, 'live');
+    this.liveLinesAtStart = liveLines;
+    for (const venue of this.options.liveVenues?.values() ?? [])
+      if (venue.accountState) this.liveUnreconciled.set(venue.name, `${venue.name} not asked yet`);
     const start = toNumber(this.ledger.startEquity());
     this.performance = new PerformanceBook(
       this.curveEveryMs,
@@ -352,7 +371,7 @@ export class Engine {
         `paper orders lost with the last process, closed: ${lost.map((d) => d.orderId).join(', ')}`,
       );
       this.reconciliation = lost;
-      this.acceptVenueState();
+      this.acceptPaperState();
     }
     this.reconciliation = differences.filter((d) => !lost.includes(d));
     if (this.reconciliation.length === 0) return;
@@ -363,16 +382,113 @@ export class Engine {
     );
   }
 
-  /** The operator takes the venues' word (reconcile.ts): orphaned orders cancelled, positions adopted, hold lifted. */
+  /** Client order id → strategy of every order the live journal placed on a venue: what `accountState` asks about. */
+  liveOrdersPlacedOn(venue: string): Map<string, string> {
+    return ordersPlacedOn(this.liveLinesAtStart, venue);
+  }
+
+  /**
+   * The live side after a restart, once the live venues answered (`accountState`, or why they did not): the live
+   * journal's open orders and the live ledger's positions against theirs. Any difference, or a venue that did not
+   * answer, keeps every live order from going out until the operator accepts (paper trading goes on).
+   */
+  reconcileLive(answers: Map<string, VenueAccountState | { error: string }>): void {
+    const states = new Map<string, VenueAccountState>();
+    for (const [venue, answer] of answers) {
+      if ('error' in answer) {
+        this.liveUnreconciled.set(venue, `${venue} did not say what it holds: ${answer.error}`);
+        this.alert(
+          'critical',
+          'reconcile',
+          `live trading held: ${venue} did not say which orders and positions it holds (${answer.error}); restart with --live to ask again`,
+        );
+        continue;
+      }
+      this.liveUnreconciled.delete(venue);
+      states.set(venue, answer);
+      for (const o of answer.orders) this.leftLive.set(o.orderId, venue);
+      if (answer.foreignOrders > 0)
+        this.alert(
+          'info',
+          'reconcile',
+          `${venue}: ${answer.foreignOrders} open order(s) on the account were not placed by tradedesk (client ids not in the live journal): left alone`,
+        );
+    }
+    const open = openOrdersInJournal(this.liveLinesAtStart);
+    const positions = new Map<string, Fixed>();
+    for (const acc of this.liveLedger.accountsList())
+      positions.set(
+        key(acc.venue, acc.symbol),
+        (positions.get(key(acc.venue, acc.symbol)) ?? ZERO) + acc.qty,
+      );
+    this.liveReconciliation = reconcileLive(open, positions, states);
+    const unreachable = open.filter((o) => !this.options.liveVenues?.has(o.venue));
+    if (unreachable.length > 0)
+      this.alert(
+        'warning',
+        'reconcile',
+        `the live journal shows ${describeLiveOrders(unreachable)}, and no live gateway reaches them (no keys for the venue, or it did not connect): they cannot be reconciled`,
+      );
+    if (this.liveReconciliation.length === 0) return;
+    this.alert(
+      'critical',
+      'reconcile',
+      `live trading held: the live journal differs from the venues: ${this.liveReconciliation.map((d) => d.message).join('; ')}; accept the venues' state to cancel what only rests there and promote again (A in the console, or ctl accept); paper trading goes on`,
+    );
+  }
+
+  /** Why no live order may go out now, or null. */
+  liveHold(): string | null {
+    if (this.liveUnreconciled.size > 0)
+      return `live orders and positions not reconciled: ${[...this.liveUnreconciled.values()].join('; ')}`;
+    if (this.liveReconciliation.length > 0)
+      return `the live journal differs from the venues (${this.liveReconciliation.length} difference(s), see alerts): accept the venues' state first (A, or ctl accept)`;
+    return null;
+  }
+
+  /** Accept whatever is held: the paper side's differences, then the live side's. */
   private acceptVenueState(): CommandResult {
+    if (this.reconciliation.length === 0 && this.liveReconciliation.length > 0) return this.acceptLiveState();
+    const paper = this.acceptPaperState();
+    if (!paper.ok || this.liveReconciliation.length === 0) return paper;
+    const live = this.acceptLiveState();
+    return live.ok ? { ok: true, message: `${paper.message}; ${live.message}` } : live;
+  }
+
+  /** The live venues' word, on the live journal and ledger: resting orders cancelled there, positions adopted. */
+  private acceptLiveState(): CommandResult {
+    const result = acceptVenueState(this.liveReconciliation, {
+      now: this.clock.now(),
+      journal: this.journalOf('live'),
+      venues: this.options.liveVenues ?? new Map(),
+      mid: (venue, symbol) => this.midOf(venue, symbol),
+      owner: (venue, symbol) => this.ownerOf(venue, symbol),
+      quote: (venue, symbol) => this.instruments.get(key(venue, symbol))!.quote,
+      nextOrderId: () => this.orders.nextId('reconcile'),
+      bookFill: (fill) => this.bookFill(fill, true, undefined, 'live'),
+    });
+    if (!result.ok) return result;
+    this.liveReconciliation = [];
+    const message = `live ${result.message}`;
+    this.alert('info', 'reconcile', `${message}: strategies may be promoted again`);
+    return { ok: true, message };
+  }
+
+  private ownerOf(venue: string, symbol: string): string {
+    return (
+      this.strategies.find((rt) => rt.strategy.legs.some((l) => l.venue === venue && l.symbol === symbol))
+        ?.strategy.name ?? 'reconcile'
+    );
+  }
+
+  /** The operator takes the venues' word (reconcile.ts): orphaned orders cancelled, positions adopted, hold lifted. */
+  private acceptPaperState(): CommandResult {
     const result = acceptVenueState(this.reconciliation, {
       now: this.clock.now(),
       journal: this.journal,
       venues: this.venues,
       mid: (venue, symbol) => this.midOf(venue, symbol),
-      owner: (venue, symbol) =>
-        this.strategies.find((rt) => rt.strategy.legs.some((l) => l.venue === venue && l.symbol === symbol))
-          ?.strategy.name ?? 'reconcile',
+      owner: (venue, symbol) => this.ownerOf(venue, symbol),
       quote: (venue, symbol) => this.instruments.get(key(venue, symbol))!.quote,
       nextOrderId: () => this.orders.nextId('reconcile'),
       bookFill: (fill) => this.bookFill(fill, true),
@@ -746,6 +862,12 @@ export class Engine {
       rt.denial = denial;
       return;
     }
+    // Belt and braces: promotion is refused while the live side is held, but no live order slips out either way.
+    const held = live ? this.liveHold() : null;
+    if (held) {
+      rt.denial = held;
+      return;
+    }
     rt.denial = null;
     const venue = live ? this.options.liveVenues?.get(intent.venue) : this.venues.get(intent.venue);
     if (!venue) return;
@@ -844,7 +966,7 @@ export class Engine {
 
   private onOrderUpdate(update: OrderUpdate): void {
     const order = this.orders.apply(update);
-    if (!order) return;
+    if (!order) return this.onLeftLiveUpdate(update);
     if (isTerminal(update.status)) this.decisionPrices.delete(update.clientOrderId);
     if (update.status === 'rejected' || update.status === 'cancelled' || update.status === 'filled') {
       this.journalOf(this.liveOrderIds.has(update.clientOrderId) ? 'live' : this.mode).append({
@@ -864,6 +986,20 @@ export class Engine {
         order.venue,
         `order ${order.clientOrderId} rejected: ${update.reason ?? 'no reason given'}`,
       );
+  }
+
+  /** An order an earlier run left resting at a live venue finished (cancelled on accept, or filled): journal it live. */
+  private onLeftLiveUpdate(update: OrderUpdate): void {
+    if (!this.leftLive.has(update.clientOrderId) || !isTerminal(update.status)) return;
+    this.leftLive.delete(update.clientOrderId);
+    this.journalOf('live').append({
+      type: 'orderUpdate',
+      ts: update.ts,
+      orderId: update.clientOrderId,
+      status: update.status,
+      filledQty: String(update.filledQty),
+      reason: update.reason ?? 'reconciled: left resting at the venue by the last run',
+    });
   }
 
   private onFundingRate(k: string, ev: FundingRateEvent): void {
@@ -990,7 +1126,12 @@ export class Engine {
     for (const rt of this.strategies) this.setStrategyState(rt, 'HALTED', reason);
     this.setState('HALTED', reason);
     this.options.onKillStateChange?.(true);
-    const cancelled = this.killSwitch.engage(this.clock.now());
+    let cancelled = this.killSwitch.engage(this.clock.now());
+    // Live orders the last run left resting are open orders on a venue too: the kill cancels them.
+    for (const [id, venue] of this.leftLive) {
+      this.options.liveVenues?.get(venue)?.cancel(id, this.clock.now());
+      cancelled += 1;
+    }
     this.alert(
       'critical',
       'engine',
@@ -1028,6 +1169,8 @@ export class Engine {
         ok: false,
         message: `no live credentials for ${missing.join(', ')}: ${name} stays PAPER. ${verdict.message}`,
       };
+    const held = this.liveHold();
+    if (held) return { ok: false, message: `${name} stays PAPER: ${held}` };
     if (!verdict.ok) return { ok: false, message: `${name} stays PAPER: ${verdict.message}` };
     if (confirm === undefined)
       return { ok: true, message: `${verdict.message}. Type ${name} to trade it with real money.` };
@@ -1147,4 +1290,12 @@ function journalFill(r: Record<string, unknown>): Fill {
     orderId: String(r.orderId),
     strategy: String(r.strategy),
   };
+}
+
+/** Live orders the journal holds open, named for an alert: "2 open live order(s) on binance: arb-btc-7 (…), …". */
+export function describeLiveOrders(orders: JournaledOrder[]): string {
+  const venues = [...new Set(orders.map((o) => o.venue))];
+  return `${orders.length} open live order(s) on ${venues.join(', ')}: ${orders
+    .map((o) => `${o.orderId} (${o.strategy}: ${o.side} ${o.qty} ${o.symbol} on ${o.venue})`)
+    .join(', ')}`;
 }

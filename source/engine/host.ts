@@ -1,5 +1,6 @@
 // The engine running live: market data from its source (simulation, loopback venues or real venues),
 // coalesced snapshots out, commands in.
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { SimClock, type Clock } from '../core/clock.ts';
 import type { Instrument } from '../core/instrument.ts';
@@ -9,6 +10,7 @@ import { SimMarket } from '../../gateways/sim/market.ts';
 import { assertNewRecording, Recorder } from '../../gateways/replay/recording.ts';
 import type { RecordedInput } from '../../gateways/replay/recorded-input.ts';
 import { StateStore, type StoredState } from '../../state/store.ts';
+import { readJournal } from '../../state/journal.ts';
 import {
   SNAPSHOTS_PER_SECOND,
   type Command,
@@ -21,7 +23,9 @@ import {
 import type { Profile } from './config.ts';
 import { buildDesk, type Desk } from './build.ts';
 import { Credentials } from './credentials.ts';
-import type { ExecutionVenue } from '../core/venue.ts';
+import type { ExecutionVenue, VenueAccountState } from '../core/venue.ts';
+import { describeLiveOrders, type Engine } from './engine.ts';
+import { openOrdersInJournal } from './reconcile.ts';
 import { buildSnapshot } from './snapshot.ts';
 import { telemetrySettings } from '../telemetry/settings.ts';
 import type { EngineTelemetry } from '../telemetry/engine-telemetry.ts';
@@ -254,6 +258,11 @@ export class EngineHost {
           ? `--live: live gateways ready on ${ready.join(', ')}; promotion goes through the break-even gate`
           : `--live: no venue has credentials (env TRADEDESK_<VENUE>_API_KEY/_SECRET, or a 0600 key file): nothing can be promoted`,
       );
+      // Before anything can trade: what the live venues hold against what the live journal says.
+      await reconcileLiveVenues(engine, live);
+    } else {
+      const left = liveOrdersLeftOpen(o.dataDir);
+      if (left) host.startupAlerts.push(['warning', 'reconcile', left]);
     }
     if (store.data.kill.halted)
       engine.alert(
@@ -368,6 +377,49 @@ export class EngineHost {
     await this.push?.close();
     await this.telemetry?.shutdown();
   }
+}
+
+/** How long a live venue has to say what it holds at startup; after that it counts as not answering. */
+const ACCOUNT_STATE_TIMEOUT_MS = 20_000;
+
+/** Ask each live venue, once connected, for its open orders and positions, and let the engine compare them. */
+async function reconcileLiveVenues(engine: Engine, live: Map<string, ExecutionVenue>): Promise<void> {
+  const asked = await Promise.all(
+    [...live].map(
+      async ([venue, gateway]): Promise<[string, VenueAccountState | { error: string }] | null> => {
+        if (!gateway.accountState) return null;
+        let timer: NodeJS.Timeout | undefined;
+        const late = new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new Error(`no answer within ${ACCOUNT_STATE_TIMEOUT_MS / 1000} s`)),
+            ACCOUNT_STATE_TIMEOUT_MS,
+          );
+        });
+        try {
+          return [venue, await Promise.race([gateway.accountState(engine.liveOrdersPlacedOn(venue)), late])];
+        } catch (e) {
+          return [venue, { error: (e as Error).message.split('\n')[0].slice(0, 200) }];
+        } finally {
+          clearTimeout(timer);
+        }
+      },
+    ),
+  );
+  engine.reconcileLive(new Map(asked.filter((a) => a !== null)));
+}
+
+/** Without --live nobody can ask the venues: the live journal's open orders, named, or null when there are none. */
+function liveOrdersLeftOpen(dataDir: string): string | null {
+  const file = join(dataDir, 'live', 'journal.ndjson');
+  if (!existsSync(file)) return null;
+  let open;
+  try {
+    open = openOrdersInJournal(readJournal(file));
+  } catch (e) {
+    return `the live journal could not be read to look for open live orders (${(e as Error).message.split('\n')[0]}): run tradedesk check`;
+  }
+  if (open.length === 0) return null;
+  return `the live journal still shows ${describeLiveOrders(open)}: they may be resting at the venue unmanaged; start with --live and the keys to reconcile them (without keys the engine cannot reach the venues)`;
 }
 
 interface Endpoint {

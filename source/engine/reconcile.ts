@@ -1,7 +1,7 @@
 // Startup reconciliation: the orders and positions the journal says we have, against what each venue says.
 import { fx, str, ZERO, type Fixed } from '../core/money.ts';
 import type { Fill } from '../core/trading.ts';
-import type { ExecutionVenue } from '../core/venue.ts';
+import type { ExecutionVenue, VenueAccountState } from '../core/venue.ts';
 import type { CommandResult } from '../control/protocol.ts';
 import type { Journal, JournalLine } from '../../state/journal.ts';
 
@@ -19,7 +19,11 @@ export interface JournaledOrder {
 }
 
 export interface Difference {
-  kind: 'order-not-at-venue' | 'order-only-at-venue' | 'position';
+  /**
+   * `order-left-at-venue`: live only — open in the journal and still resting at the venue after a restart, where no
+   * strategy manages it any more (a live strategy comes back on paper).
+   */
+  kind: 'order-not-at-venue' | 'order-only-at-venue' | 'order-left-at-venue' | 'position';
   venue: string;
   orderId?: string;
   symbol?: string;
@@ -110,6 +114,82 @@ export function reconcile(
   return out;
 }
 
+/** Client order id → strategy of every order a journal placed on `venue`, open or finished: the orders that are ours. */
+export function ordersPlacedOn(lines: JournalLine[], venue: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const { record: r } of lines)
+    if (r.type === 'order' && r.venue === venue) out.set(String(r.orderId), String(r.strategy));
+  return out;
+}
+
+/**
+ * The live side after a restart: the live journal's open orders and the live ledger's positions against what each
+ * live venue reported (`accountState`). Every live order still resting is a difference: no strategy manages it now.
+ * Only venues that answered are compared; `local` orders on other venues are the caller's to report.
+ */
+export function reconcileLive(
+  local: JournaledOrder[],
+  localPositions: Map<string, Fixed>,
+  venues: Map<string, VenueAccountState>,
+): Difference[] {
+  const out: Difference[] = [];
+  for (const [venue, state] of venues) {
+    const atVenue = new Map(state.orders.map((o) => [o.orderId, o]));
+    const mine = local.filter((o) => o.venue === venue);
+    for (const o of mine) {
+      const there = atVenue.get(o.orderId);
+      const what = `live order ${o.orderId} (${o.strategy}: ${o.side} ${o.qty} ${o.symbol}, journal line ${o.line})`;
+      out.push(
+        there
+          ? {
+              kind: 'order-left-at-venue',
+              venue,
+              orderId: o.orderId,
+              symbol: o.symbol,
+              message: `${what} is still resting at ${venue} (filled ${there.filled}) and no strategy manages it since the restart`,
+            }
+          : {
+              kind: 'order-not-at-venue',
+              venue,
+              orderId: o.orderId,
+              symbol: o.symbol,
+              message: `${what} is open in the live journal but not at ${venue}`,
+            },
+      );
+    }
+    const open = new Set(mine.map((o) => o.orderId));
+    for (const o of state.orders) {
+      if (open.has(o.orderId)) continue;
+      out.push({
+        kind: 'order-only-at-venue',
+        venue,
+        orderId: o.orderId,
+        symbol: o.symbol,
+        message: `live order ${o.orderId} (${o.side} ${o.qty} ${o.symbol} at ${o.price}) is resting at ${venue} but closed in the live journal`,
+      });
+    }
+    if (!state.positions) continue;
+    const symbols = new Set(
+      [...localPositions.keys()].filter((k) => k.startsWith(`${venue}|`)).map((k) => k.split('|')[1]),
+    );
+    for (const symbol of state.positions.keys()) symbols.add(symbol);
+    for (const symbol of symbols) {
+      const mine = localPositions.get(`${venue}|${symbol}`) ?? ZERO;
+      const theirs = fx(state.positions.get(symbol) ?? '0');
+      if (mine === theirs) continue;
+      out.push({
+        kind: 'position',
+        venue,
+        symbol,
+        local: str(mine),
+        atVenue: str(theirs),
+        message: `live position ${symbol} on ${venue}: live ledger ${str(mine)}, venue ${str(theirs)}`,
+      });
+    }
+  }
+  return out;
+}
+
 /** What accepting the venue state needs from the engine. */
 export interface Acceptance {
   now: number;
@@ -145,8 +225,9 @@ export function acceptVenueState(differences: Difference[], a: Acceptance): Comm
         filledQty: null,
         reason: 'reconciled: not at venue',
       });
-    // An order we never journaled has no owner here: ask the venue to cancel it.
-    else if (d.kind === 'order-only-at-venue') a.venues.get(d.venue)?.cancel(d.orderId!, a.now);
+    // An order nobody here manages: ask the venue to cancel it (its confirmation is journaled when it comes).
+    else if (d.kind === 'order-only-at-venue' || d.kind === 'order-left-at-venue')
+      a.venues.get(d.venue)?.cancel(d.orderId!, a.now);
     else adoptPosition(d.venue, d.symbol!, fx(d.atVenue!) - fx(d.local!), a);
   }
   a.journal.append({

@@ -185,6 +185,8 @@ export function buildSnapshot(engine: Engine, seq: number): Snapshot {
     },
     alerts: engine.alerts.slice(0, 50),
     reconciliation: engine.reconciliation.map((d) => d.message),
+    liveHold: engine.liveHold(),
+    liveReconciliation: engine.liveReconciliation.map((d) => d.message),
   };
 }
 
