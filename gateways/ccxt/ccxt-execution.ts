@@ -110,6 +110,9 @@ export interface CcxtExecutionOptions {
 
 export class OrderRefused extends Error {}
 
+/** How far the venue's clock may be behind ours when an order's fills are looked up by time. */
+const VENUE_CLOCK_SKEW_MS = 60_000;
+
 const STATUS: Record<string, OrderStatus> = {
   open: 'open',
   closed: 'filled',
@@ -401,13 +404,15 @@ export class CcxtExecution implements ExecutionVenue {
   /** One order's trades at the venue, by its venue id, through the lookup the venue has. */
   private async tradesOf(venueId: string, asked: OrderToLookUp): Promise<CcxtTrade[]> {
     const client = this.o.client;
+    // The venue stamps trades by its clock, the journal by ours: look from a little before, the order id does the rest.
+    const since = Math.max(0, asked.ts - VENUE_CLOCK_SKEW_MS);
     if (this.o.orderTradesBy !== 'symbol' && client.fetchOrderTrades && client.has?.fetchOrderTrades)
-      return (await client.fetchOrderTrades(venueId, asked.symbol, asked.ts)).filter(
+      return (await client.fetchOrderTrades(venueId, asked.symbol, since)).filter(
         (t) => t.order === undefined || t.order === venueId,
       );
     if (!client.fetchMyTrades || client.has?.fetchMyTrades === false)
       throw new Error(`${this.name} cannot list its trades through ccxt`);
-    return (await client.fetchMyTrades(asked.symbol, asked.ts)).filter((t) => t.order === venueId);
+    return (await client.fetchMyTrades(asked.symbol, since)).filter((t) => t.order === venueId);
   }
 
   /** An order of ours placed by an earlier run: known again, so it can be cancelled and its news reaches us. */
