@@ -141,7 +141,13 @@ async function plainClient(name: string) {
  * The arbitrage sends only IOC orders, so the resting one is placed here the engine's way: the live journal's next
  * line, then our gateway on the operator's keys, which goes away without cancelling it.
  */
-async function leaveRestingOrder(name: string, orderId: string, dir = dataDir): Promise<number> {
+async function leaveRestingOrder(
+  name: string,
+  orderId: string,
+  dir = dataDir,
+  /** Under the bid by 3 % and then this share: an order below another is not filled by a trade through that one. */
+  lower = 1,
+): Promise<number> {
   const v = venue(name);
   const endpoint = { venue: name, ccxt: v.ccxt, urls: v.config.urls, options: v.config.options };
   const feed = await createVenueFeed(endpoint, [BTC_ON[name]]);
@@ -155,7 +161,7 @@ async function leaveRestingOrder(name: string, orderId: string, dir = dataDir): 
   await until(`a ${name} bid`, () => bid > 0, 20_000);
   await feed.stop();
   const [inst] = feed.instruments;
-  const order = restingBuy(inst, orderId, bid, 200, 'arb-btc');
+  const order = restingBuy(inst, orderId, bid * lower, 200, 'arb-btc');
   const journal = new Journal(join(dir, 'live', 'journal.ndjson'), { fsync: 'every-line' });
   journal.append({
     type: 'order',
@@ -323,7 +329,8 @@ describe('live fills made at the venue while the engine was down', () => {
     const untouched = 'arb-btc-910003';
     await leaveRestingOrder('binance', whole, fillsDir);
     const partQty = await leaveRestingOrder('hyperliquid', part, fillsDir);
-    await leaveRestingOrder('binance', untouched, fillsDir);
+    // Well below the one filled whole, so the trade through that one's price does not reach it.
+    await leaveRestingOrder('binance', untouched, fillsDir, 0.98);
     // Other traders meet them while nobody listens: one filled whole, one in part.
     loopback.exchange.tradeAgainst('binance', whole);
     const partCloid = hyperliquidClientId(part);
