@@ -28,8 +28,13 @@ export async function createVenueFeed(endpoint: VenueEndpoint, symbols: string[]
  */
 export function venueExecutionQuirks(
   ccxt: string,
-): Pick<CcxtExecutionOptions, 'venueClientId' | 'streamedFeePaidNegative' | 'fetchOrderParams'> {
+): Pick<
+  CcxtExecutionOptions,
+  'venueClientId' | 'streamedFeePaidNegative' | 'fetchOrderParams' | 'orderTradesBy'
+> {
   const venueClientId = venueClientIdFor(ccxt);
+  // ccxt's Binance fetchOrderTrades serves spot only (USDⓈ-M throws NotSupported): its trades by symbol, then by order.
+  if (ccxt === 'binanceusdm') return { orderTradesBy: 'symbol' };
   // ccxt's OKX account stream hands fees over with OKX's sign (paid negative).
   if (ccxt === 'okx') return { venueClientId, streamedFeePaidNegative: true };
   // A cancel Bybit acknowledges without its outcome is confirmed by looking the order up (recent orders only).

@@ -10,6 +10,7 @@ import { createVenueExecution, createVenueFeed } from '../gateways/venues.ts';
 import { createCcxtClient } from '../gateways/ccxt/client.ts';
 import { createHyperliquidClient } from '../gateways/hyperliquid/client.ts';
 import { addressOf } from '../gateways/sim-venue/hyperliquid-signing.ts';
+import { hyperliquidClientId } from '../gateways/hyperliquid/client-id.ts';
 import { startLoopback, type Loopback } from '../gateways/sim-venue/loopback.ts';
 import type { LoopbackVenue } from '../gateways/sim-venue/faults.ts';
 import { demoProfile } from '../source/engine/config.ts';
@@ -72,21 +73,10 @@ function venue(name: string): LoopbackVenue {
   return loopback.venues.find((v) => v.name === name)!;
 }
 
-function startEngine(): Engine {
+function startEngine(dir = dataDir): Engine {
   const child = spawn(
     process.execPath,
-    [
-      BIN,
-      '--headless',
-      '--json',
-      '--live',
-      '--keys',
-      keysFile,
-      '--config',
-      profileFile,
-      '--data-dir',
-      dataDir,
-    ],
+    [BIN, '--headless', '--json', '--live', '--keys', keysFile, '--config', profileFile, '--data-dir', dir],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
@@ -114,7 +104,9 @@ async function untilVenue(what: string, done: () => Promise<boolean>, timeoutMs:
   throw new Error(`timed out waiting for ${what}`);
 }
 
-const ctl = (...args: string[]) => runCli(['ctl', ...args, '--data-dir', dataDir], { timeoutMs: 30_000 });
+const ctl = (...args: string[]) => ctlIn(dataDir, ...args);
+const ctlIn = (dir: string, ...args: string[]) =>
+  runCli(['ctl', ...args, '--data-dir', dir], { timeoutMs: 30_000 });
 
 /** A plain ccxt client on the operator's account at a loopback venue: the venue's own word, not the engine's. */
 async function plainClient(name: string) {
@@ -125,6 +117,13 @@ async function plainClient(name: string) {
   await client.loadMarkets();
   return client as unknown as {
     fetchOpenOrders(symbol: string): Promise<{ id: string; clientOrderId?: string }[]>;
+    fetchMyTrades(
+      symbol: string,
+    ): Promise<
+      { id: string; order: string; amount: number; price: number; fee: { cost: number; currency: string } }[]
+    >;
+    fetchOrder(id: string, symbol: string, params: Record<string, unknown>): Promise<{ id: string }>;
+    fetchPositions(symbols: string[]): Promise<{ symbol: string; contracts: number; side: string }[]>;
     createOrder(
       symbol: string,
       type: string,
@@ -142,7 +141,13 @@ async function plainClient(name: string) {
  * The arbitrage sends only IOC orders, so the resting one is placed here the engine's way: the live journal's next
  * line, then our gateway on the operator's keys, which goes away without cancelling it.
  */
-async function leaveRestingOrder(name: string, orderId: string): Promise<void> {
+async function leaveRestingOrder(
+  name: string,
+  orderId: string,
+  dir = dataDir,
+  /** Under the bid by 3 % and then this share: an order below another is not filled by a trade through that one. */
+  lower = 1,
+): Promise<number> {
   const v = venue(name);
   const endpoint = { venue: name, ccxt: v.ccxt, urls: v.config.urls, options: v.config.options };
   const feed = await createVenueFeed(endpoint, [BTC_ON[name]]);
@@ -156,8 +161,8 @@ async function leaveRestingOrder(name: string, orderId: string): Promise<void> {
   await until(`a ${name} bid`, () => bid > 0, 20_000);
   await feed.stop();
   const [inst] = feed.instruments;
-  const order = restingBuy(inst, orderId, bid, 200, 'arb-btc');
-  const journal = new Journal(join(dataDir, 'live', 'journal.ndjson'), { fsync: 'every-line' });
+  const order = restingBuy(inst, orderId, bid * lower, 200, 'arb-btc');
+  const journal = new Journal(join(dir, 'live', 'journal.ndjson'), { fsync: 'every-line' });
   journal.append({
     type: 'order',
     ts: Date.now(),
@@ -185,6 +190,7 @@ async function leaveRestingOrder(name: string, orderId: string): Promise<void> {
   gateway.execution.submit(order, Date.now());
   await until(`${orderId} resting at ${name}`, () => updates.includes('open'), 20_000);
   await gateway.stop();
+  return order.qty;
 }
 
 describe('live orders across a crash', () => {
@@ -270,4 +276,150 @@ describe('live orders across a crash', () => {
     for (const secret of [keys.binance.apiKey, keys.binance.secret, privateKey, privateKey.slice(2)])
       expect(text.includes(secret)).toBe(false);
   }, 240_000);
+});
+
+// Before the fills below: it needs the account flat at the venues, as its live ledger is.
+describe('a live venue that does not answer at the restart', () => {
+  it('is asked again with backoff, and its hold lifts once it answers clean', async () => {
+    const quietDir = join(dir, 'quiet');
+    // Binance cannot say what rests for its first two asks (the first, then 5 s later); the third, 10 s on, answers.
+    venue('binance').faults.apply({ refuseOpenOrders: 2 });
+    const engine = startEngine(quietDir);
+    try {
+      await until(
+        'the retry announced',
+        () => /binance did not say.*asking again in 5 s/.test(engine.output()),
+        60_000,
+      );
+      const status = JSON.parse((await ctlIn(quietDir, 'status', '--json')).stdout);
+      expect(status.held.live.join('\n')).toMatch(/binance did not say what it holds/);
+      await until('binance answered', () => engine.output().includes('binance answered at last'), 40_000);
+      expect(engine.output()).toMatch(/binance did not say.*asking again in 10 s/);
+      expect(venue('binance').faults.refuseOpenOrders).toBe(0);
+      const after = JSON.parse((await ctlIn(quietDir, 'status', '--json')).stdout);
+      expect(after.held).toBeUndefined();
+    } finally {
+      venue('binance').faults.apply({ refuseOpenOrders: 0 });
+      expect(await engine.stop('SIGTERM')).toBe(0);
+    }
+  }, 180_000);
+});
+
+describe('live fills made at the venue while the engine was down', () => {
+  const fillsDir = join(dir, 'fills');
+  const liveFile = join(fillsDir, 'live', 'journal.ndjson');
+  const records = () => readJournal(liveFile).map((l) => l.record);
+  const fillsOf = (id: string) => records().filter((r) => (r.type ?? 'fill') === 'fill' && r.orderId === id);
+  const alerts = (e: Engine) =>
+    e
+      .output()
+      .split('\n')
+      .filter((l) => l.includes('"type":"alert"'))
+      .join('\n');
+
+  it('are journaled and booked from the venue record on the restart with --live, once, and positions agree', async () => {
+    const first = startEngine(fillsDir);
+    try {
+      await until('live gateways ready', () => first.output().includes('live gateways ready'), 40_000);
+    } finally {
+      expect(await first.stop('SIGKILL')).toBe('SIGKILL');
+    }
+    const whole = 'arb-btc-910001';
+    const part = 'arb-btc-910002';
+    const untouched = 'arb-btc-910003';
+    await leaveRestingOrder('binance', whole, fillsDir);
+    const partQty = await leaveRestingOrder('hyperliquid', part, fillsDir);
+    // Well below the one filled whole, so the trade through that one's price does not reach it.
+    await leaveRestingOrder('binance', untouched, fillsDir, 0.98);
+    // Other traders meet them while nobody listens: one filled whole, one in part.
+    loopback.exchange.tradeAgainst('binance', whole);
+    const partCloid = hyperliquidClientId(part);
+    loopback.exchange.tradeAgainst('hyperliquid', partCloid, Number((partQty / 2).toFixed(5)));
+
+    // The venue's own record of those fills (its trade ids, prices, fees).
+    const binance = await plainClient('binance');
+    const hyperliquid = await plainClient('hyperliquid');
+    const tradesOf = async (name: 'binance' | 'hyperliquid', clientOrderId: string) => {
+      const client = name === 'binance' ? binance : hyperliquid;
+      const order = await client.fetchOrder('', BTC_ON[name], { clientOrderId });
+      return (await client.fetchMyTrades(BTC_ON[name])).filter((t) => t.order === order.id);
+    };
+    const wholeTrades = await tradesOf('binance', whole);
+    const partTrades = await tradesOf('hyperliquid', partCloid);
+    expect(wholeTrades.length).toBeGreaterThan(0);
+    expect(partTrades.length).toBeGreaterThan(0);
+    const filledPart = partTrades.reduce((sum, t) => sum + t.amount, 0);
+    expect(filledPart).toBeLessThan(partQty);
+
+    const again = startEngine(fillsDir);
+    try {
+      await until(
+        'the fills recovered',
+        () => /while the engine was down booked/.test(alerts(again)),
+        60_000,
+      );
+      await until('the live hold', () => alerts(again).includes('live trading held'), 30_000);
+      const said = alerts(again);
+      expect(said).toMatch(
+        /binance: 1 live fill\(s\) made while the engine was down booked .*arb-btc-910001/,
+      );
+      expect(said).toMatch(
+        /hyperliquid: \d+ live fill\(s\) made while the engine was down booked .*arb-btc-910002/,
+      );
+      // The live ledger now holds what the venues hold: no position difference, only the orders still resting.
+      expect(said).not.toMatch(/live position/);
+      expect(said).toMatch(/arb-btc-910002 .*still resting at hyperliquid/);
+      expect(said).toMatch(/arb-btc-910003 .*still resting at binance/);
+      expect(said).not.toMatch(/arb-btc-910001 .*(still resting|not at binance)/);
+      const status = JSON.parse((await ctlIn(fillsDir, 'status', '--json')).stdout);
+      expect(status.held.live.join('\n')).not.toMatch(/live position/);
+    } finally {
+      expect(await again.stop('SIGTERM')).toBe(0);
+    }
+    // Journaled with the venue's trade id, price and fee; the filled order journaled filled.
+    const asJournaled = (id: string) =>
+      fillsOf(id).map((r) => [r.tradeId, Number(r.price), Number(r.fee), r.feeCurrency, r.mode, r.strategy]);
+    const asAtVenue = (ts: typeof wholeTrades) =>
+      ts.map((t) => [String(t.id), t.price, t.fee.cost, t.fee.currency, 'live', 'arb-btc']);
+    expect(asJournaled(whole)).toEqual(asAtVenue(wholeTrades));
+    expect(asJournaled(part)).toEqual(asAtVenue(partTrades));
+    expect(fillsOf(untouched)).toEqual([]);
+    expect(
+      records().find((r) => r.type === 'orderUpdate' && r.orderId === whole && r.status === 'filled'),
+    ).toBeDefined();
+    // The venue's positions are the live ledger's: the sum of the fills booked.
+    const positions = [
+      ...(await binance.fetchPositions([BTC_ON.binance])),
+      ...(await hyperliquid.fetchPositions([BTC_ON.hyperliquid])),
+    ].filter((p) => p.contracts !== 0);
+    const booked = (id: string) => fillsOf(id).reduce((sum, r) => sum + Number(r.qty), 0);
+    expect(positions.map((p) => [p.symbol, p.side, p.contracts])).toEqual([
+      [BTC_ON.binance, 'long', booked(whole)],
+      [BTC_ON.hyperliquid, 'long', booked(part)],
+    ]);
+    expect(booked(part)).toBeCloseTo(filledPart, 9);
+
+    const report = await runCli(['report', '--json', '--live', '--data-dir', fillsDir]);
+    expect(report.code, report.stdout + report.stderr).toBe(0);
+    expect(JSON.parse(report.stdout).total.trades).toBeGreaterThanOrEqual(1);
+    const reportedFills = JSON.parse(report.stdout).total;
+    const check = await runCli(['check', '--data-dir', fillsDir]);
+    expect(check.code, check.stdout + check.stderr).toBe(0);
+
+    // A second restart asks again about the order still open: nothing is booked twice.
+    const before = records().filter((r) => (r.type ?? 'fill') === 'fill').length;
+    const third = startEngine(fillsDir);
+    try {
+      await until('the live hold', () => alerts(third).includes('live trading held'), 60_000);
+      expect(alerts(third)).not.toMatch(/while the engine was down booked/);
+      expect(alerts(third)).not.toMatch(/live position/);
+    } finally {
+      expect(await third.stop('SIGTERM')).toBe(0);
+      await binance.close?.();
+      await hyperliquid.close?.();
+    }
+    expect(records().filter((r) => (r.type ?? 'fill') === 'fill').length).toBe(before);
+    const reportAgain = await runCli(['report', '--json', '--live', '--data-dir', fillsDir]);
+    expect(JSON.parse(reportAgain.stdout).total).toEqual(reportedFills);
+  }, 300_000);
 });

@@ -2,11 +2,13 @@
 // and the account stream (orders, own fills) turned into the engine's order updates and fills.
 import type { Instrument } from '../../source/core/instrument.ts';
 import { fx, numberToDecimalString, str, ZERO } from '../../source/core/money.ts';
-import type { OrderRequest, OrderStatus } from '../../source/core/trading.ts';
+import type { Fill, OrderRequest, OrderStatus } from '../../source/core/trading.ts';
 import type {
   ExecutionListener,
   ExecutionVenue,
   OrderAtVenue,
+  OrderClosedAtVenue,
+  OrderToLookUp,
   VenueAccountState,
 } from '../../source/core/venue.ts';
 import { cancelByClientIdParams } from './client-id.ts';
@@ -54,6 +56,10 @@ export interface CcxtTradingClient {
   cancelAllOrders?(symbol?: string, params?: Record<string, unknown>): Promise<unknown>;
   /** The venue's word on one order (a cancel acknowledged without its outcome is confirmed with it). */
   fetchOrder?(id: string, symbol?: string, params?: Record<string, unknown>): Promise<CcxtOrder>;
+  /** One order's own trades (reconciliation after a restart), where the venue has the lookup. */
+  fetchOrderTrades?(id: string, symbol?: string, since?: number): Promise<CcxtTrade[]>;
+  /** The account's trades on a market since a time: the lookup where a venue has none per order. */
+  fetchMyTrades?(symbol?: string, since?: number, limit?: number): Promise<CcxtTrade[]>;
   /** Where a venue has no cancel-all (OKX swaps), the orders open on it and a batch cancel of them. */
   fetchOpenOrders?(symbol?: string): Promise<CcxtOrder[]>;
   cancelOrders?(ids: string[], symbol?: string): Promise<unknown>;
@@ -93,11 +99,19 @@ export interface CcxtExecutionOptions {
    * so ccxt refuses it unless told `acknowledged` — without it, a cancel the stream missed was never confirmed.
    */
   fetchOrderParams?: Record<string, unknown>;
+  /**
+   * How an order's fills are looked up after a restart: `order` through ccxt's fetchOrderTrades, `symbol` through
+   * fetchMyTrades on its market since it was placed, kept to its order id (where ccxt has no per-order lookup).
+   */
+  orderTradesBy?: 'order' | 'symbol';
   now?: () => number;
   onError?: (message: string) => void;
 }
 
 export class OrderRefused extends Error {}
+
+/** How far the venue's clock may be behind ours when an order's fills are looked up by time. */
+const VENUE_CLOCK_SKEW_MS = 60_000;
 
 const STATUS: Record<string, OrderStatus> = {
   open: 'open',
@@ -278,13 +292,18 @@ export class CcxtExecution implements ExecutionVenue {
    * The account as the venue sees it now (startup reconciliation): its open orders on our markets, ours told from
    * others by the client id we gave them, and its positions. Ours are taken back under management (cancel, fills).
    */
-  async accountState(ours: ReadonlyMap<string, string>): Promise<VenueAccountState> {
+  async accountState(
+    ours: ReadonlyMap<string, string>,
+    openInJournal: readonly OrderToLookUp[] = [],
+  ): Promise<VenueAccountState> {
     const client = this.o.client;
     const symbols = [...this.instruments.keys()];
     const byVenueClientId = new Map(
       [...ours.keys()].map((id) => [this.o.venueClientId ? this.o.venueClientId(id) : id, id]),
     );
     const orders: OrderAtVenue[] = [];
+    /** Venue order id of each of ours resting there, for the fill lookup below. */
+    const resting = new Map<string, string>();
     let foreignOrders = 0;
     if (!client.fetchOpenOrders || client.has?.fetchOpenOrders === false)
       throw new Error(`${this.name} cannot list its open orders through ccxt`);
@@ -302,6 +321,7 @@ export class CcxtExecution implements ExecutionVenue {
         const size = this.contractSize(symbol);
         const qty = contractsToBaseFixed(o.amount ?? 0, size);
         this.adopt(id, ours.get(id)!, symbol, o.id, Number(str(qty)));
+        resting.set(id, o.id);
         orders.push({
           orderId: id,
           symbol,
@@ -324,7 +344,75 @@ export class CcxtExecution implements ExecutionVenue {
         if (signed !== ZERO) positions.set(p.symbol, str(signed));
       }
     }
-    return { orders, foreignOrders, positions };
+    const { closedOrders, fills } = await this.whileAway(ours, openInJournal, resting);
+    return { orders, foreignOrders, positions, closedOrders, fills };
+  }
+
+  /**
+   * What became of the orders the journal holds open while nobody listened: the ones the venue closed, and every
+   * fill of each (the venue's price, fee and trade id). Read before positions are compared, so fills are not guessed.
+   */
+  private async whileAway(
+    ours: ReadonlyMap<string, string>,
+    openInJournal: readonly OrderToLookUp[],
+    resting: ReadonlyMap<string, string>,
+  ): Promise<{ closedOrders: OrderClosedAtVenue[]; fills: Fill[] }> {
+    const client = this.o.client;
+    const closedOrders: OrderClosedAtVenue[] = [];
+    const fills: Fill[] = [];
+    for (const asked of openInJournal) {
+      if (!this.instruments.has(asked.symbol)) continue;
+      const size = this.contractSize(asked.symbol);
+      let venueId = resting.get(asked.orderId);
+      let filled = 0;
+      if (venueId === undefined) {
+        if (!client.fetchOrder) throw new Error(`${this.name} cannot look an order up through ccxt`);
+        const venueClientId = this.o.venueClientId ? this.o.venueClientId(asked.orderId) : asked.orderId;
+        let o: CcxtOrder;
+        try {
+          o = await client.fetchOrder('', asked.symbol, {
+            ...(this.o.fetchOrderParams ?? {}),
+            // The same names a cancel by client id uses (Bybit's orderLinkId, the others' clientOrderId).
+            ...cancelByClientIdParams(client.id, venueClientId),
+          });
+        } catch (e) {
+          // Never reached the venue (the crash came first): the journal's open order is a difference, no fills.
+          if ((e as Error).constructor.name === 'OrderNotFound') continue;
+          throw e;
+        }
+        const status = STATUS[o.status ?? 'open'] ?? 'open';
+        venueId = o.id;
+        filled = o.filled ?? 0;
+        if (status === 'filled' || status === 'cancelled' || status === 'rejected')
+          closedOrders.push({
+            orderId: asked.orderId,
+            status,
+            filled: str(contractsToBaseFixed(filled, size)),
+          });
+        if (filled === 0) continue;
+      }
+      this.strategyOf.set(asked.orderId, ours.get(asked.orderId) ?? '');
+      for (const t of await this.tradesOf(venueId, asked)) {
+        const key = tradeKey(t);
+        this.seenTrades.add(key);
+        fills.push(this.fillOf(t, asked.orderId, false));
+      }
+    }
+    return { closedOrders, fills };
+  }
+
+  /** One order's trades at the venue, by its venue id, through the lookup the venue has. */
+  private async tradesOf(venueId: string, asked: OrderToLookUp): Promise<CcxtTrade[]> {
+    const client = this.o.client;
+    // The venue stamps trades by its clock, the journal by ours: look from a little before, the order id does the rest.
+    const since = Math.max(0, asked.ts - VENUE_CLOCK_SKEW_MS);
+    if (this.o.orderTradesBy !== 'symbol' && client.fetchOrderTrades && client.has?.fetchOrderTrades)
+      return (await client.fetchOrderTrades(venueId, asked.symbol, since)).filter(
+        (t) => t.order === undefined || t.order === venueId,
+      );
+    if (!client.fetchMyTrades || client.has?.fetchMyTrades === false)
+      throw new Error(`${this.name} cannot list its trades through ccxt`);
+    return (await client.fetchMyTrades(asked.symbol, since)).filter((t) => t.order === venueId);
   }
 
   /** An order of ours placed by an earlier run: known again, so it can be cancelled and its news reaches us. */
@@ -434,7 +522,7 @@ export class CcxtExecution implements ExecutionVenue {
   }
 
   private onVenueTrade(t: CcxtTrade): void {
-    const key = t.id ?? `${t.order}:${t.timestamp}:${t.amount}:${t.price}`;
+    const key = tradeKey(t);
     if (this.seenTrades.has(key)) return;
     const id = t.order ? this.byVenueId.get(t.order) : undefined;
     if (!id) {
@@ -442,11 +530,20 @@ export class CcxtExecution implements ExecutionVenue {
       return;
     }
     this.seenTrades.add(key);
+    const fill = this.fillOf(t, id, this.o.streamedFeePaidNegative ?? false);
+    this.filledByFills.set(
+      id,
+      (this.filledByFills.get(id) ?? 0) + contractsToBase(t.amount, this.contractSize(t.symbol)),
+    );
+    this.listener?.onFill(fill);
+  }
+
+  /** A venue trade of our order `id` as the engine's fill: base units, our fee sign (paid positive), the trade id. */
+  private fillOf(t: CcxtTrade, id: string, feePaidNegative: boolean): Fill {
     const inst = this.instruments.get(t.symbol);
     const size = this.contractSize(t.symbol);
-    const fee = (this.o.streamedFeePaidNegative ? -1 : 1) * (t.fee?.cost ?? 0);
-    this.filledByFills.set(id, (this.filledByFills.get(id) ?? 0) + contractsToBase(t.amount, size));
-    this.listener?.onFill({
+    const fee = (feePaidNegative ? -1 : 1) * (t.fee?.cost ?? 0);
+    return {
       ts: t.timestamp ?? this.now(),
       venue: this.name,
       symbol: t.symbol,
@@ -458,7 +555,8 @@ export class CcxtExecution implements ExecutionVenue {
       liquidity: t.takerOrMaker === 'maker' ? 'maker' : 'taker',
       orderId: id,
       strategy: this.strategyOf.get(id) ?? '',
-    });
+      ...(t.id === undefined ? {} : { tradeId: String(t.id) }),
+    };
   }
 
   private update(clientOrderId: string, status: OrderStatus, filledQty: number, reason?: string): void {
@@ -468,6 +566,11 @@ export class CcxtExecution implements ExecutionVenue {
       this.open.delete(clientOrderId);
     this.listener?.onOrderUpdate({ clientOrderId, status, filledQty, ts: this.now(), reason });
   }
+}
+
+/** What tells one venue trade from another: its id, or where a venue gives none, what it is made of. */
+function tradeKey(t: CcxtTrade): string {
+  return t.id ?? `${t.order}:${t.timestamp}:${t.amount}:${t.price}`;
 }
 
 /** Every position in ccxt's cache, oldest update first (the cache moves an updated entry to its end). */

@@ -15,7 +15,7 @@ export function venueClientIdFor(ccxtId: string): ((clientOrderId: string) => st
   return MAPPINGS.get(ccxtId);
 }
 
-/** The cancelOrder params that name an order by client id (ccxt's bybit passes orderLinkId through unrenamed). */
+/** The cancelOrder and fetchOrder params that name an order by client id (ccxt's bybit passes orderLinkId through unrenamed). */
 export function cancelByClientIdParams(ccxtId: string, venueClientId: string): Record<string, string> {
   return ccxtId === 'bybit' ? { orderLinkId: venueClientId } : { clientOrderId: venueClientId };
 }

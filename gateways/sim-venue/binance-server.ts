@@ -8,7 +8,7 @@ import type { SimExchange } from './sim-exchange.ts';
 import { BinanceAccounts } from './binance-account.ts';
 import { BinanceMarket } from './binance-market.ts';
 import { StreamHub, parseStream } from './binance-streams.ts';
-import { binanceRestHandler, intParam, type Ctx, type Route } from './binance-wire.ts';
+import { BinanceError, binanceRestHandler, intParam, type Ctx, type Route } from './binance-wire.ts';
 
 /** The test keys this server accepts; the API key also names the SimExchange account it trades. */
 export const BINANCE_LOOPBACK_CREDENTIALS = {
@@ -93,7 +93,7 @@ export async function startBinanceServer(
     // The operator's own keys: the loopback then stands in for the venue where that account lives.
     ...(opts.accounts ?? []).map((a) => [a.apiKey, { secret: a.secret, account: a.apiKey }] as const),
   ]);
-  const routes = binanceRoutes(market, accounts);
+  const routes = binanceRoutes(market, accounts, faults);
   const rest = binanceRestHandler({ routes, keys, faults });
 
   const server = createServer(rest.handle);
@@ -161,7 +161,7 @@ export async function startBinanceServer(
   };
 }
 
-function binanceRoutes(market: BinanceMarket, accounts: BinanceAccounts): Map<string, Route> {
+function binanceRoutes(market: BinanceMarket, accounts: BinanceAccounts, faults: Faults): Map<string, Route> {
   const r = new Map<string, Route>();
   const add = (method: string, paths: string[], route: Route) => {
     for (const p of paths) r.set(`${method} ${p}`, route);
@@ -260,7 +260,15 @@ function binanceRoutes(market: BinanceMarket, accounts: BinanceAccounts): Map<st
   add(
     'GET',
     ['/fapi/v1/openOrders'],
-    signed((c) => accounts.openOrders(c.account, c.params)),
+    signed((c) => {
+      if (faults.takeOpenOrdersRefusal())
+        throw new BinanceError(
+          503,
+          -1001,
+          'Internal error; unable to process your request. Please try again.',
+        );
+      return accounts.openOrders(c.account, c.params);
+    }),
   );
   add(
     'DELETE',

@@ -17,6 +17,8 @@ export interface FaultPlan {
   rateLimit?: number;
   /** Never answer cancel requests (they time out) until set back to false. */
   hangCancels?: boolean;
+  /** Answer the next N open-orders queries with the venue's internal error (a venue that cannot say what rests). */
+  refuseOpenOrders?: number;
 }
 
 /** The live fault state of one venue; servers read and consume it. */
@@ -25,6 +27,7 @@ export class Faults {
   rejectOrders = 0;
   rateLimit = 0;
   hangCancels = false;
+  refuseOpenOrders = 0;
   private readonly handlers: {
     drop: (() => void)[];
     skipSequence: (() => void)[];
@@ -40,6 +43,7 @@ export class Faults {
     if (plan.rejectOrders !== undefined) this.rejectOrders = plan.rejectOrders;
     if (plan.rateLimit !== undefined) this.rateLimit = plan.rateLimit;
     if (plan.hangCancels !== undefined) this.hangCancels = plan.hangCancels;
+    if (plan.refuseOpenOrders !== undefined) this.refuseOpenOrders = plan.refuseOpenOrders;
     if (plan.drop) for (const h of this.handlers.drop) h();
     if (plan.skipSequence) for (const h of this.handlers.skipSequence) h();
     if (plan.malformed) for (const h of this.handlers.malformed) h();
@@ -49,6 +53,13 @@ export class Faults {
   takeReject(): boolean {
     if (this.rejectOrders <= 0) return false;
     this.rejectOrders -= 1;
+    return true;
+  }
+
+  /** true once per refused open-orders query while the plan asks for refusals (Binance-style servers). */
+  takeOpenOrdersRefusal(): boolean {
+    if (this.refuseOpenOrders <= 0) return false;
+    this.refuseOpenOrders -= 1;
     return true;
   }
 
@@ -82,6 +93,7 @@ const faultPlanSchema = z
     rejectOrders: z.number().int().min(0).optional(),
     rateLimit: z.number().int().min(0).optional(),
     hangCancels: z.boolean().optional(),
+    refuseOpenOrders: z.number().int().min(0).optional(),
   })
   .strict();
 
@@ -92,6 +104,7 @@ export function faultsEndpoint(method: string, body: string, faults: Faults, res
     rejectOrders: faults.rejectOrders,
     rateLimit: faults.rateLimit,
     hangCancels: faults.hangCancels,
+    refuseOpenOrders: faults.refuseOpenOrders,
   });
   const send = (status: number, payload: unknown) => {
     res.writeHead(status, { 'Content-Type': 'application/json' });

@@ -372,6 +372,28 @@ export class SimExchange {
     return order && order.account === account ? order : undefined;
   }
 
+  /**
+   * Another trader's order meets one resting on an account (fills that happen while its owner is away): `qty` at the
+   * resting order's price, or, without `qty`, a trade through its price that fills all that is left. Returns it after.
+   */
+  tradeAgainst(venue: string, clientOrderId: string, qty?: number): VenueOrder {
+    const order = this.byClientId.get(key(venue, clientOrderId));
+    if (!order || (order.status !== 'open' && order.status !== 'partially_filled'))
+      throw new RangeError(`no resting order ${clientOrderId} on ${venue}`);
+    const inst = this.instrument(venue, order.symbol)!;
+    const through = order.side === 'buy' ? -inst.tick : inst.tick;
+    this.accountBook(venue, order.account).matcher.onTrade({
+      kind: 'trade',
+      venue,
+      symbol: order.symbol,
+      ts: Date.now(),
+      price: qty === undefined ? order.price + through : order.price,
+      size: qty ?? order.qty,
+      side: order.side === 'buy' ? 'sell' : 'buy',
+    });
+    return { ...order };
+  }
+
   openOrders(venue: string, account: string, symbol?: string): VenueOrder[] {
     return [...this.orders.values()]
       .filter(

@@ -71,6 +71,8 @@ export interface Fill {
   liquidity: Liquidity;
   orderId: string;
   strategy: string;
+  /** The venue's id of the trade, where it gives one: how a fill looked up again is told from one already booked. */
+  tradeId?: string;
 }
 
 export interface FundingPayment {

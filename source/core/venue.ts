@@ -31,7 +31,26 @@ export interface ExecutionVenue {
    * maps each client order id the live journal holds on this venue to its strategy — and its positions. The gateway
    * takes those orders back under its management, so they can be cancelled and their fills and updates still arrive.
    */
-  accountState?(ours: ReadonlyMap<string, string>): Promise<VenueAccountState>;
+  accountState?(
+    ours: ReadonlyMap<string, string>,
+    openInJournal?: readonly OrderToLookUp[],
+  ): Promise<VenueAccountState>;
+}
+
+/** An order the live journal holds open: the venue is asked how it ended and for its fills. */
+export interface OrderToLookUp {
+  orderId: string;
+  symbol: string;
+  /** When the journal placed it: no fill of it is older. */
+  ts: number;
+}
+
+/** An order of ours the venue reports finished, in our terms. */
+export interface OrderClosedAtVenue {
+  orderId: string;
+  status: 'filled' | 'cancelled' | 'rejected';
+  /** Decimal string in base units. */
+  filled: string;
 }
 
 /** An open order of ours as the venue reports it, in our terms (base units, our client order id). */
@@ -52,4 +71,8 @@ export interface VenueAccountState {
   foreignOrders: number;
   /** Signed positions in base units by symbol (decimal strings, non-zero only); null where the venue keeps none (spot). */
   positions: Map<string, string> | null;
+  /** The asked-about orders (`openInJournal`) the venue reports finished. */
+  closedOrders?: OrderClosedAtVenue[];
+  /** Every fill the venue made of the asked-about orders, as it recorded them (price, fee, trade id). */
+  fills?: Fill[];
 }

@@ -8,7 +8,7 @@ import { OrderBook } from '../core/order-book.ts';
 import { redact } from '../core/redact.ts';
 import type { DecidingState, OrderIntent, Strategy, StrategyContext } from '../core/strategy.ts';
 import { isTerminal, orderRequest, type Fill, type OrderUpdate } from '../core/trading.ts';
-import type { ExecutionVenue, VenueAccountState } from '../core/venue.ts';
+import type { ExecutionVenue, OrderToLookUp, VenueAccountState } from '../core/venue.ts';
 import type {
   AlertRow,
   Command,
@@ -36,6 +36,7 @@ import {
   type JournaledOrder,
 } from './reconcile.ts';
 import { OrderManager } from './order-manager.ts';
+import { BookedFills } from './booked-fills.ts';
 import { judgeBreakEven, type BreakEvenGateRules } from './break-even-gate.ts';
 import { KillSwitch } from './kill-switch.ts';
 import { checkOrder, defaultRiskLimits, type RiskGate, type RiskLimits, type RiskView } from './risk.ts';
@@ -175,6 +176,12 @@ export class Engine {
   private readonly leftLive = new Map<string, string>();
   /** The live journal as it was at start: its open orders and the ids it placed (which orders at a venue are ours). */
   private liveLinesAtStart: JournalLine[] = [];
+  /** Live orders open at start that reconciliation found finished at the venue (and journaled so). */
+  private readonly liveClosedSinceStart = new Set<string>();
+  /** The live fills on record (journal, then each booked): a fill the venue reports again is never booked twice. */
+  private liveFills = new BookedFills();
+  /** Whether the live orders no gateway reaches were named already (reconciliation runs again on a late answer). */
+  private unreachableNamed = false;
   /** Every execution venue, paper and live, and the ones behind each venue name. */
   private readonly allVenues: ExecutionVenue[] = [];
   private readonly venuesNamed = new Map<string, ExecutionVenue[]>();
@@ -336,6 +343,7 @@ export class Engine {
     // The live ledger starts at zero cash: it carries the real money's PnL, not the venue's balance.
     if (this.mode !== 'live') this.rebook(liveLines, 'live');
     this.liveLinesAtStart = liveLines;
+    this.liveFills = BookedFills.of(liveLines);
     for (const venue of this.options.liveVenues?.values() ?? [])
       if (venue.accountState) this.liveUnreconciled.set(venue.name, `${venue.name} not asked yet`);
     const start = toNumber(this.ledger.startEquity());
@@ -387,23 +395,49 @@ export class Engine {
     return ordersPlacedOn(this.liveLinesAtStart, venue);
   }
 
+  /** The live journal's open orders on `venue` as they were at start: the venue is asked how each ended, and its fills. */
+  liveOrdersToLookUp(venue: string): OrderToLookUp[] {
+    return this.liveOpenOrders()
+      .filter((o) => o.venue === venue)
+      .map((o) => ({ orderId: o.orderId, symbol: o.symbol, ts: o.ts }));
+  }
+
+  /** The live journal's open orders: those open at start, less the ones reconciliation found finished since. */
+  private liveOpenOrders(): JournaledOrder[] {
+    return openOrdersInJournal(this.liveLinesAtStart).filter(
+      (o) => !this.liveClosedSinceStart.has(o.orderId),
+    );
+  }
+
   /**
-   * The live side after a restart, once the live venues answered (`accountState`, or why they did not): the live
-   * journal's open orders and the live ledger's positions against theirs. Any difference, or a venue that did not
-   * answer, keeps every live order from going out until the operator accepts (paper trading goes on).
+   * The live side after a restart, once live venues answered (`accountState`, or why they did not, and when they are
+   * asked again): first the fills the venue made while the engine was down are booked (facts, not a judgement), then
+   * the live journal's open orders and the live ledger's positions are compared with theirs. Any difference, or a
+   * venue that did not answer, keeps every live order from going out until the operator accepts (paper goes on).
+   * Called again with a venue's late answer: only that venue's differences are replaced.
    */
-  reconcileLive(answers: Map<string, VenueAccountState | { error: string }>): void {
+  reconcileLive(answers: Map<string, VenueAccountState | { error: string; retryInMs?: number }>): void {
     const states = new Map<string, VenueAccountState>();
     for (const [venue, answer] of answers) {
       if ('error' in answer) {
-        this.liveUnreconciled.set(venue, `${venue} did not say what it holds: ${answer.error}`);
+        const first = this.liveUnreconciled.get(venue)?.endsWith('not asked yet') ?? true;
+        this.liveUnreconciled.set(
+          venue,
+          `${venue} did not say what it holds: ${answer.error}${answer.retryInMs ? ` (asking again in ${answer.retryInMs / 1000} s)` : ''}`,
+        );
         this.alert(
-          'critical',
+          first ? 'critical' : 'warning',
           'reconcile',
-          `live trading held: ${venue} did not say which orders and positions it holds (${answer.error}); restart with --live to ask again`,
+          `live trading held: ${venue} did not say which orders and positions it holds (${answer.error}); ${
+            answer.retryInMs
+              ? `asking again in ${answer.retryInMs / 1000} s, then less often (at most every 60 s) until it answers`
+              : 'restart with --live to ask again'
+          }`,
         );
         continue;
       }
+      const late =
+        this.liveUnreconciled.has(venue) && !this.liveUnreconciled.get(venue)!.endsWith('not asked yet');
       this.liveUnreconciled.delete(venue);
       states.set(venue, answer);
       for (const o of answer.orders) this.leftLive.set(o.orderId, venue);
@@ -413,27 +447,70 @@ export class Engine {
           'reconcile',
           `${venue}: ${answer.foreignOrders} open order(s) on the account were not placed by tradedesk (client ids not in the live journal): left alone`,
         );
+      this.bookWhileAway(venue, answer);
+      if (late)
+        this.alert('info', 'reconcile', `${venue} answered at last: its orders and positions compared`);
     }
-    const open = openOrdersInJournal(this.liveLinesAtStart);
+    const open = this.liveOpenOrders();
     const positions = new Map<string, Fixed>();
     for (const acc of this.liveLedger.accountsList())
       positions.set(
         key(acc.venue, acc.symbol),
         (positions.get(key(acc.venue, acc.symbol)) ?? ZERO) + acc.qty,
       );
-    this.liveReconciliation = reconcileLive(open, positions, states);
+    this.liveReconciliation = [
+      ...this.liveReconciliation.filter((d) => !states.has(d.venue)),
+      ...reconcileLive(open, positions, states),
+    ];
     const unreachable = open.filter((o) => !this.options.liveVenues?.has(o.venue));
-    if (unreachable.length > 0)
+    if (unreachable.length > 0 && !this.unreachableNamed) {
+      this.unreachableNamed = true;
       this.alert(
         'warning',
         'reconcile',
         `the live journal shows ${describeLiveOrders(unreachable)}, and no live gateway reaches them (no keys for the venue, or it did not connect): they cannot be reconciled`,
       );
-    if (this.liveReconciliation.length === 0) return;
+    }
+    const found = this.liveReconciliation.filter((d) => states.has(d.venue));
+    if (found.length === 0) return;
     this.alert(
       'critical',
       'reconcile',
-      `live trading held: the live journal differs from the venues: ${this.liveReconciliation.map((d) => d.message).join('; ')}; accept the venues' state to cancel what only rests there and promote again (A in the console, or ctl accept); paper trading goes on`,
+      `live trading held: the live journal differs from the venues: ${found.map((d) => d.message).join('; ')}; accept the venues' state to cancel what only rests there and promote again (A in the console, or ctl accept); paper trading goes on`,
+    );
+  }
+
+  /**
+   * What a venue did with our live orders while the engine was down: each fill the live journal lacks is journaled and
+   * booked as a streamed one would be (its price, fee and fee currency), and orders it finished are journaled finished.
+   */
+  private bookWhileAway(venue: string, answer: VenueAccountState): void {
+    const fresh = this.liveFills.notBooked(answer.fills ?? []);
+    for (const fill of fresh) this.bookFill(fill, true, undefined, 'live');
+    const open = new Set(this.liveOpenOrders().map((o) => o.orderId));
+    for (const closed of answer.closedOrders ?? []) {
+      if (!open.has(closed.orderId)) continue;
+      this.liveClosedSinceStart.add(closed.orderId);
+      this.journalOf('live').append({
+        type: 'orderUpdate',
+        ts: this.clock.now(),
+        orderId: closed.orderId,
+        status: closed.status,
+        filledQty: closed.filled,
+        reason: `reconciled: ${closed.status} at ${venue} while the engine was down`,
+      });
+    }
+    if (fresh.length === 0) return;
+    const byOrder = new Map<string, Fixed>();
+    for (const f of fresh) byOrder.set(f.orderId, (byOrder.get(f.orderId) ?? ZERO) + f.qty);
+    this.alert(
+      'warning',
+      'reconcile',
+      `${venue}: ${fresh.length} live fill(s) made while the engine was down booked from the venue's record (its prices and fees): ${[
+        ...byOrder,
+      ]
+        .map(([id, qty]) => `${id} (${str(qty)})`)
+        .join(', ')}`,
     );
   }
 
@@ -934,6 +1011,7 @@ export class Engine {
       liquidity: fill.liquidity,
       orderId: fill.orderId,
       strategy: fill.strategy,
+      ...(fill.tradeId === undefined ? {} : { tradeId: fill.tradeId }),
     };
     // A fee not in the quote carries the rate it was converted at and the result, so any reader books the same.
     const conversion =
@@ -942,6 +1020,7 @@ export class Engine {
         : { feeRate: rate === null ? null : str(rate), feeQuote: feeQuote === null ? null : str(feeQuote) };
     // Journal first: a fill on disk is never lost, even if the process dies before the ledger moves.
     this.journalOf(mode).append({ type: 'fill', ...line, ...conversion, mode });
+    if (mode === 'live') this.liveFills.add(fill);
     ledger.applyFill(fill, quote, feeQuote, decisionPrice);
     if (audited) this.integrity.onFill(fill, quote, feeQuote);
     this.fills += 1;
@@ -1289,6 +1368,7 @@ function journalFill(r: Record<string, unknown>): Fill {
     liquidity: r.liquidity === 'maker' ? 'maker' : 'taker',
     orderId: String(r.orderId),
     strategy: String(r.strategy),
+    ...(r.tradeId === undefined ? {} : { tradeId: String(r.tradeId) }),
   };
 }
 

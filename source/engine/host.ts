@@ -90,6 +90,8 @@ export class EngineHost {
   private stopped = false;
   private telemetry: EngineTelemetry | null = null;
   private readonly startupAlerts: [Severity, string, string][] = [];
+  /** Live venues that did not answer reconciliation, asked again on these timers until they do (or the host stops). */
+  private readonly askingAgain = new Set<NodeJS.Timeout>();
 
   private constructor(
     readonly desk: Desk,
@@ -259,7 +261,7 @@ export class EngineHost {
           : `--live: no venue has credentials (env TRADEDESK_<VENUE>_API_KEY/_SECRET, or a 0600 key file): nothing can be promoted`,
       );
       // Before anything can trade: what the live venues hold against what the live journal says.
-      await reconcileLiveVenues(engine, live);
+      await reconcileLiveVenues(engine, live, (venue, gateway) => host.askAgain(venue, gateway, 1));
     } else {
       const left = liveOrdersLeftOpen(o.dataDir);
       if (left) host.startupAlerts.push(['warning', 'reconcile', left]);
@@ -355,12 +357,33 @@ export class EngineHost {
     return result;
   }
 
+  /**
+   * Ask a live venue that did not answer reconciliation again after a backoff (`attempt` 1: 5 s, then 10, 20, 40, 60 s
+   * and every 60 s), off the engine's loop; its answer lifts its hold once the comparison is clean.
+   */
+  private askAgain(venue: string, gateway: ExecutionVenue, attempt: number): void {
+    const timer = setTimeout(() => {
+      this.askingAgain.delete(timer);
+      if (this.stopped) return;
+      void askForAccountState(this.desk.engine, venue, gateway).then((answer) => {
+        if (this.stopped) return;
+        if (!('error' in answer)) return this.desk.engine.reconcileLive(new Map([[venue, answer]]));
+        this.desk.engine.reconcileLive(
+          new Map([[venue, { ...answer, retryInMs: askAgainAfterMs(attempt + 1) }]]),
+        );
+        this.askAgain(venue, gateway, attempt + 1);
+      });
+    }, askAgainAfterMs(attempt));
+    this.askingAgain.add(timer);
+  }
+
   /** Stop cleanly: cancel open orders, wait for the venues to confirm, flush the journal, close connections. */
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
     if (this.pump) clearInterval(this.pump);
     if (this.ticker) clearInterval(this.ticker);
+    for (const timer of this.askingAgain) clearTimeout(timer);
     const { engine, journal, liveJournal } = this.desk;
     this.tap({ kind: 'cancelAll', t: this.tick() });
     engine.cancelAll();
@@ -382,30 +405,54 @@ export class EngineHost {
 /** How long a live venue has to say what it holds at startup; after that it counts as not answering. */
 const ACCOUNT_STATE_TIMEOUT_MS = 20_000;
 
-/** Ask each live venue, once connected, for its open orders and positions, and let the engine compare them. */
-async function reconcileLiveVenues(engine: Engine, live: Map<string, ExecutionVenue>): Promise<void> {
-  const asked = await Promise.all(
-    [...live].map(
-      async ([venue, gateway]): Promise<[string, VenueAccountState | { error: string }] | null> => {
-        if (!gateway.accountState) return null;
-        let timer: NodeJS.Timeout | undefined;
-        const late = new Promise<never>((_, reject) => {
-          timer = setTimeout(
-            () => reject(new Error(`no answer within ${ACCOUNT_STATE_TIMEOUT_MS / 1000} s`)),
-            ACCOUNT_STATE_TIMEOUT_MS,
-          );
-        });
-        try {
-          return [venue, await Promise.race([gateway.accountState(engine.liveOrdersPlacedOn(venue)), late])];
-        } catch (e) {
-          return [venue, { error: (e as Error).message.split('\n')[0].slice(0, 200) }];
-        } finally {
-          clearTimeout(timer);
-        }
-      },
-    ),
+/** How long before a live venue that did not answer reconciliation is asked again: 5 s, doubling, at most 60 s. */
+export function askAgainAfterMs(attempt: number): number {
+  return Math.min(5_000 * 2 ** (attempt - 1), 60_000);
+}
+
+/** One live venue's answer to "what do you hold, and what became of these orders", or why there was none in time. */
+async function askForAccountState(
+  engine: Engine,
+  venue: string,
+  gateway: ExecutionVenue,
+): Promise<VenueAccountState | { error: string }> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`no answer within ${ACCOUNT_STATE_TIMEOUT_MS / 1000} s`)),
+      ACCOUNT_STATE_TIMEOUT_MS,
+    );
+  });
+  try {
+    return await Promise.race([
+      gateway.accountState!(engine.liveOrdersPlacedOn(venue), engine.liveOrdersToLookUp(venue)),
+      late,
+    ]);
+  } catch (e) {
+    return { error: (e as Error).message.split('\n')[0].slice(0, 200) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Ask each live venue, once connected, for its open orders, positions and the fills of the orders the live journal
+ * holds open, and let the engine book and compare them; a venue that did not answer goes to `askAgain`.
+ */
+async function reconcileLiveVenues(
+  engine: Engine,
+  live: Map<string, ExecutionVenue>,
+  askAgain: (venue: string, gateway: ExecutionVenue) => void,
+): Promise<void> {
+  const asking = [...live].filter(([, gateway]) => gateway.accountState);
+  const answers = await Promise.all(
+    asking.map(async ([venue, gateway]) => {
+      const answer = await askForAccountState(engine, venue, gateway);
+      return [venue, 'error' in answer ? { ...answer, retryInMs: askAgainAfterMs(1) } : answer] as const;
+    }),
   );
-  engine.reconcileLive(new Map(asked.filter((a) => a !== null)));
+  engine.reconcileLive(new Map(answers));
+  for (const [venue, answer] of answers) if ('error' in answer) askAgain(venue, live.get(venue)!);
 }
 
 /** Without --live nobody can ask the venues: the live journal's open orders, named, or null when there are none. */

@@ -16,6 +16,8 @@ export interface JournaledOrder {
   filled: Fixed;
   /** 1-based journal line of the order. */
   line: number;
+  /** When it was placed. */
+  ts: number;
 }
 
 export interface Difference {
@@ -47,6 +49,7 @@ export function openOrdersInJournal(lines: JournalLine[]): JournaledOrder[] {
         strategy: String(r.strategy),
         filled: ZERO,
         line,
+        ts: Number(r.ts),
       });
     } else if ((r.type ?? 'fill') === 'fill') {
       const o = open.get(String(r.orderId));
