@@ -374,7 +374,8 @@ describe('live fills made at the venue while the engine was down', () => {
       const status = JSON.parse((await ctlIn(fillsDir, 'status', '--json')).stdout);
       expect(status.held.live.join('\n')).not.toMatch(/live position/);
     } finally {
-      expect(await again.stop('SIGTERM')).toBe(0);
+      // A crash again: a clean stop would cancel the orders still resting, and the third start must find them.
+      expect(await again.stop('SIGKILL')).toBe('SIGKILL');
     }
     // Journaled with the venue's trade id, price and fee; the filled order journaled filled.
     const asJournaled = (id: string) =>
@@ -406,7 +407,7 @@ describe('live fills made at the venue while the engine was down', () => {
     const check = await runCli(['check', '--data-dir', fillsDir]);
     expect(check.code, check.stdout + check.stderr).toBe(0);
 
-    // A second restart asks again about the order still open: nothing is booked twice.
+    // Another restart asks again about the orders still open: nothing is booked twice.
     const before = records().filter((r) => (r.type ?? 'fill') === 'fill').length;
     const third = startEngine(fillsDir);
     try {
@@ -420,6 +421,45 @@ describe('live fills made at the venue while the engine was down', () => {
     }
     expect(records().filter((r) => (r.type ?? 'fill') === 'fill').length).toBe(before);
     const reportAgain = await runCli(['report', '--json', '--live', '--data-dir', fillsDir]);
-    expect(JSON.parse(reportAgain.stdout).total).toEqual(reportedFills);
+    // The same money; only when the drawdown was last at its depth may move, as the clean stop's cancels add lines.
+    const withoutWhen = (t: Record<string, unknown>) => ({ ...t, maxDrawdownAt: undefined });
+    expect(withoutWhen(JSON.parse(reportAgain.stdout).total)).toEqual(withoutWhen(reportedFills));
   }, 300_000);
+});
+
+describe('quitting with live orders the last run left resting', () => {
+  it('a clean stop cancels them at the venue, as q cancels every open order, held or not', async () => {
+    const quitDir = join(dir, 'quit');
+    const binance = await plainClient('binance');
+    const openIds = async () =>
+      (await binance.fetchOpenOrders(BTC_ON.binance)).map((o) => o.clientOrderId ?? o.id);
+    try {
+      const before = new Set(await openIds());
+      await leaveRestingOrder('binance', 'arb-btc-930001', quitDir, 0.9);
+      const ours = (await openIds()).filter((id) => !before.has(id));
+      expect(ours).toHaveLength(1);
+      const engine = startEngine(quitDir);
+      let code: number | string | null = null;
+      try {
+        await until('the live hold', () => engine.output().includes('live trading held'), 60_000);
+        // Not accepted, and still an open order of ours: the status counts it.
+        const status = JSON.parse((await ctlIn(quitDir, 'status', '--json')).stdout);
+        expect(status.openOrders).toBeGreaterThanOrEqual(1);
+      } finally {
+        code = await engine.stop('SIGTERM');
+      }
+      expect(code).toBe(0);
+      await untilVenue(
+        'the order left resting cancelled at binance',
+        async () => !(await openIds()).includes(ours[0]),
+        20_000,
+      );
+      const live = readJournal(join(quitDir, 'live', 'journal.ndjson')).map((l) => l.record);
+      expect(live.find((r) => r.type === 'orderUpdate' && r.orderId === 'arb-btc-930001')).toMatchObject({
+        status: 'cancelled',
+      });
+    } finally {
+      await binance.close?.();
+    }
+  }, 120_000);
 });

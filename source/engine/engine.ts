@@ -1197,7 +1197,19 @@ export class Engine {
   cancelAll(strategy?: string): number {
     const open = this.orders.openOrders(strategy);
     for (const o of open) this.cancelOrder(o.venue, o.clientOrderId);
-    return open.length;
+    // Every order means the live ones the last run left resting too: K and q cancel them, accepted or not.
+    return open.length + (strategy === undefined ? this.cancelLeftLive() : 0);
+  }
+
+  /** Live orders the last run left resting at a venue, not yet cancelled or finished: open orders of ours too. */
+  get ordersLeftAtVenues(): number {
+    return this.leftLive.size;
+  }
+
+  private cancelLeftLive(): number {
+    for (const [id, venue] of this.leftLive)
+      this.options.liveVenues?.get(venue)?.cancel(id, this.clock.now());
+    return this.leftLive.size;
   }
 
   /** KILL: cancel everything (retrying), halt every strategy, persist HALTED; flatten when configured. */
@@ -1205,12 +1217,8 @@ export class Engine {
     for (const rt of this.strategies) this.setStrategyState(rt, 'HALTED', reason);
     this.setState('HALTED', reason);
     this.options.onKillStateChange?.(true);
-    let cancelled = this.killSwitch.engage(this.clock.now());
     // Live orders the last run left resting are open orders on a venue too: the kill cancels them.
-    for (const [id, venue] of this.leftLive) {
-      this.options.liveVenues?.get(venue)?.cancel(id, this.clock.now());
-      cancelled += 1;
-    }
+    const cancelled = this.killSwitch.engage(this.clock.now()) + this.cancelLeftLive();
     this.alert(
       'critical',
       'engine',

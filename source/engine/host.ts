@@ -388,12 +388,12 @@ export class EngineHost {
     this.tap({ kind: 'cancelAll', t: this.tick() });
     engine.cancelAll();
     const deadline = Date.now() + 2_000;
-    while (engine.orders.openCount > 0 && Date.now() < deadline) {
+    const stillOpen = () => engine.orders.openCount + engine.ordersLeftAtVenues;
+    while (stillOpen() > 0 && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, PUMP_MS));
       this.step();
     }
-    if (engine.orders.openCount > 0)
-      engine.alert('warning', 'engine', `${engine.orders.openCount} order(s) still open at shutdown`);
+    if (stillOpen() > 0) engine.alert('warning', 'engine', `${stillOpen()} order(s) still open at shutdown`);
     journal.close();
     liveJournal?.close();
     this.recorder?.close();

@@ -154,7 +154,8 @@ export function buildSnapshot(engine: Engine, seq: number): Snapshot {
     mode: engine.mode,
     state: engine.state,
     liveAllowed: engine.liveAllowed,
-    openOrders: engine.orders.openCount,
+    // The live orders a crash left resting count until they are cancelled or finished at the venue.
+    openOrders: engine.orders.openCount + engine.ordersLeftAtVenues,
     fills: engine.fills,
     venues: venueNames.map((name) => {
       const t = engine.lastData.get(name);
