@@ -10,6 +10,7 @@ import { REPLAY_START_TS } from '../source/engine/replay.ts';
 import { SNAPSHOTS_PER_SECOND } from '../source/control/protocol.ts';
 import { snapshotEncoder } from '../source/control/worker-messages.ts';
 import { buildSnapshot } from '../source/engine/snapshot.ts';
+import type { Engine } from '../source/engine/engine.ts';
 import type { FromConsole, ToConsole } from './console-worker.ts';
 import { marketStream, marketStreamFor } from './market-stream.ts';
 import { percentiles, type Percentiles } from './percentiles.ts';
@@ -101,7 +102,7 @@ export async function pacedRun(o: PacedRunOptions): Promise<PacedRun> {
       // Wait for the message to be due; the engine thread's other work (snapshots) happens meanwhile.
       while (now < due) {
         if (painter && now >= nextSnapshot) {
-          painter.worker.postMessage(painter.encode(buildSnapshot(engine, ++seq)) satisfies ToConsole);
+          painter.show(engine, ++seq);
           nextSnapshot += snapshotEvery;
         } else if (due - now > SPIN_NS) {
           const until = painter && nextSnapshot < due ? nextSnapshot : due;
@@ -161,13 +162,18 @@ export async function pacedRun(o: PacedRunOptions): Promise<PacedRun> {
  */
 export interface ConsoleThread {
   worker: Worker;
-  encode: ReturnType<typeof snapshotEncoder>;
+  /** Build the engine's snapshot on this thread and send it as the engine's worker does (JSON text). */
+  show(engine: Engine, seq: number): void;
 }
 
 export async function startConsoleThread(start: () => Worker): Promise<ConsoleThread> {
   const worker = start();
   await reply(worker, (m) => m.type === 'ready');
-  return { worker, encode: snapshotEncoder() };
+  const encode = snapshotEncoder();
+  return {
+    worker,
+    show: (engine, seq) => worker.postMessage(encode(buildSnapshot(engine, seq)) satisfies ToConsole),
+  };
 }
 
 /**
@@ -247,7 +253,7 @@ async function warmUp(dir: string, painter: ConsoleThread | undefined): Promise<
     clock.advanceTo(ev.ts);
     engine.onMarket(ev);
     if (i % 1000 === 0) {
-      painter?.worker.postMessage(painter.encode(buildSnapshot(engine, i)) satisfies ToConsole);
+      painter?.show(engine, i);
     }
   }
   journal.close();

@@ -7,9 +7,7 @@ import type { MarketEvent } from '../source/core/market-events.ts';
 import type { MarketStream } from './market-stream.ts';
 import { settleHeap } from './settle-heap.ts';
 import type { ConsoleThread } from './paced-run.ts';
-import type { ToConsole } from './console-worker.ts';
 import { SNAPSHOTS_PER_SECOND } from '../source/control/protocol.ts';
-import { buildSnapshot } from '../source/engine/snapshot.ts';
 
 export interface ReplayThroughput {
   events: number;
@@ -127,7 +125,7 @@ export function orderTickLatencies(stream: MarketStream, dir: string, painter?: 
     if (painter) {
       const now = process.hrtime.bigint();
       if (now >= nextSnapshot) {
-        painter.worker.postMessage(painter.encode(buildSnapshot(engine, ++seq)) satisfies ToConsole);
+        painter.show(engine, ++seq);
         nextSnapshot = now + snapshotEvery;
       }
     }

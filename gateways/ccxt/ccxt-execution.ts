@@ -183,9 +183,7 @@ export class CcxtExecution implements ExecutionVenue {
       this.update(order.clientOrderId, 'rejected', 0, (e as Error).message);
       return;
     }
-    const venueClientId = this.o.venueClientId
-      ? this.o.venueClientId(order.clientOrderId)
-      : order.clientOrderId;
+    const venueClientId = this.venueClientIdOf(order.clientOrderId);
     this.byVenueClientId.set(venueClientId, order.clientOrderId);
     this.strategyOf.set(order.clientOrderId, order.strategy);
     this.open.set(order.clientOrderId, { symbol: order.symbol, qty: order.qty });
@@ -213,7 +211,7 @@ export class CcxtExecution implements ExecutionVenue {
   cancel(clientOrderId: string, _now: number): void {
     const o = this.open.get(clientOrderId);
     if (!o) return;
-    const venueClientId = this.o.venueClientId ? this.o.venueClientId(clientOrderId) : clientOrderId;
+    const venueClientId = this.venueClientIdOf(clientOrderId);
     const id = o.venueId ?? '';
     this.o.client
       .cancelOrder(id, o.symbol, o.venueId ? {} : cancelByClientIdParams(this.o.client.id, venueClientId))
@@ -298,9 +296,7 @@ export class CcxtExecution implements ExecutionVenue {
   ): Promise<VenueAccountState> {
     const client = this.o.client;
     const symbols = [...this.instruments.keys()];
-    const byVenueClientId = new Map(
-      [...ours.keys()].map((id) => [this.o.venueClientId ? this.o.venueClientId(id) : id, id]),
-    );
+    const byVenueClientId = new Map([...ours.keys()].map((id) => [this.venueClientIdOf(id), id]));
     const orders: OrderAtVenue[] = [];
     /** Venue order id of each of ours resting there, for the fill lookup below. */
     const resting = new Map<string, string>();
@@ -367,7 +363,7 @@ export class CcxtExecution implements ExecutionVenue {
       let filled = 0;
       if (venueId === undefined) {
         if (!client.fetchOrder) throw new Error(`${this.name} cannot look an order up through ccxt`);
-        const venueClientId = this.o.venueClientId ? this.o.venueClientId(asked.orderId) : asked.orderId;
+        const venueClientId = this.venueClientIdOf(asked.orderId);
         let o: CcxtOrder;
         try {
           o = await client.fetchOrder('', asked.symbol, {
@@ -415,14 +411,16 @@ export class CcxtExecution implements ExecutionVenue {
     return (await client.fetchMyTrades(asked.symbol, since)).filter((t) => t.order === venueId);
   }
 
+  /** Our client order id as this venue takes it (Hyperliquid's cloid, Bybit's and OKX's length and alphabet). */
+  private venueClientIdOf(clientOrderId: string): string {
+    return this.o.venueClientId ? this.o.venueClientId(clientOrderId) : clientOrderId;
+  }
+
   /** An order of ours placed by an earlier run: known again, so it can be cancelled and its news reaches us. */
   private adopt(clientOrderId: string, strategy: string, symbol: string, venueId: string, qty: number): void {
     this.open.set(clientOrderId, { symbol, venueId, qty });
     this.byVenueId.set(venueId, clientOrderId);
-    this.byVenueClientId.set(
-      this.o.venueClientId ? this.o.venueClientId(clientOrderId) : clientOrderId,
-      clientOrderId,
-    );
+    this.byVenueClientId.set(this.venueClientIdOf(clientOrderId), clientOrderId);
     this.strategyOf.set(clientOrderId, strategy);
   }
 

@@ -160,6 +160,8 @@ export class Engine {
   liveReconciliation: Difference[] = [];
   /** Live venues not reconciled yet (not asked, or no answer), with why: while not empty, nothing goes live. */
   readonly liveUnreconciled = new Map<string, string>();
+  /** Live venues asked at least once without an answer: the first silence is critical, a late answer is said so. */
+  private readonly liveUnanswered = new Set<string>();
   readonly staleAfterMs: number;
   /** Critical integrity findings raised so far: any one keeps the break-even gate shut. */
   criticalFindings = 0;
@@ -363,13 +365,9 @@ export class Engine {
 
   /** Orders left open in the journal and positions, against the venues': any difference holds trading. */
   private reconcileWithVenues(lines: JournalLine[]): void {
-    const positions = new Map<string, Fixed>();
-    for (const acc of this.ledger.accountsList())
-      positions.set(
-        key(acc.venue, acc.symbol),
-        (positions.get(key(acc.venue, acc.symbol)) ?? ZERO) + acc.qty,
-      );
-    const differences = reconcile(openOrdersInJournal(lines), positions, [...this.venues.values()]);
+    const differences = reconcile(openOrdersInJournal(lines), positionsByInstrument(this.ledger), [
+      ...this.venues.values(),
+    ]);
     // Paper orders live in this process: a crash ended them, no venue holds them, so close them and say so.
     const lost = this.mode === 'paper' ? differences.filter((d) => d.kind === 'order-not-at-venue') : [];
     if (lost.length > 0) {
@@ -420,7 +418,8 @@ export class Engine {
     const states = new Map<string, VenueAccountState>();
     for (const [venue, answer] of answers) {
       if ('error' in answer) {
-        const first = this.liveUnreconciled.get(venue)?.endsWith('not asked yet') ?? true;
+        const first = !this.liveUnanswered.has(venue);
+        this.liveUnanswered.add(venue);
         this.liveUnreconciled.set(
           venue,
           `${venue} did not say what it holds: ${answer.error}${answer.retryInMs ? ` (asking again in ${answer.retryInMs / 1000} s)` : ''}`,
@@ -436,8 +435,7 @@ export class Engine {
         );
         continue;
       }
-      const late =
-        this.liveUnreconciled.has(venue) && !this.liveUnreconciled.get(venue)!.endsWith('not asked yet');
+      const late = this.liveUnanswered.delete(venue);
       this.liveUnreconciled.delete(venue);
       states.set(venue, answer);
       for (const o of answer.orders) this.leftLive.set(o.orderId, venue);
@@ -452,15 +450,9 @@ export class Engine {
         this.alert('info', 'reconcile', `${venue} answered at last: its orders and positions compared`);
     }
     const open = this.liveOpenOrders();
-    const positions = new Map<string, Fixed>();
-    for (const acc of this.liveLedger.accountsList())
-      positions.set(
-        key(acc.venue, acc.symbol),
-        (positions.get(key(acc.venue, acc.symbol)) ?? ZERO) + acc.qty,
-      );
     this.liveReconciliation = [
       ...this.liveReconciliation.filter((d) => !states.has(d.venue)),
-      ...reconcileLive(open, positions, states),
+      ...reconcileLive(open, positionsByInstrument(this.liveLedger), states),
     ];
     const unreachable = open.filter((o) => !this.options.liveVenues?.has(o.venue));
     if (unreachable.length > 0 && !this.unreachableNamed) {
@@ -1386,4 +1378,14 @@ export function describeLiveOrders(orders: JournaledOrder[]): string {
   return `${orders.length} open live order(s) on ${venues.join(', ')}: ${orders
     .map((o) => `${o.orderId} (${o.strategy}: ${o.side} ${o.qty} ${o.symbol} on ${o.venue})`)
     .join(', ')}`;
+}
+
+/** Net position per instrument key across a ledger's strategies: what reconciliation compares with a venue's. */
+function positionsByInstrument(ledger: Ledger): Map<string, Fixed> {
+  const positions = new Map<string, Fixed>();
+  for (const acc of ledger.accountsList()) {
+    const k = key(acc.venue, acc.symbol);
+    positions.set(k, (positions.get(k) ?? ZERO) + acc.qty);
+  }
+  return positions;
 }

@@ -95,24 +95,46 @@ export function reconcile(
         message: `order ${id} is open at ${venue.name} but not in the journal`,
       });
     }
-    if (!venue.position) continue;
-    const symbols = new Set(
-      [...localPositions.keys()].filter((k) => k.startsWith(`${venue.name}|`)).map((k) => k.split('|')[1]),
+    const position = venue.position?.bind(venue);
+    if (!position) continue;
+    out.push(
+      ...positionDifferences(
+        venue.name,
+        localPositions,
+        venue.positionSymbols?.() ?? [],
+        (symbol) => fx(position(symbol)),
+        (symbol, mine, theirs) => `position ${symbol} on ${venue.name}: local ${mine}, venue ${theirs}`,
+      ),
     );
-    for (const symbol of venue.positionSymbols?.() ?? []) symbols.add(symbol);
-    for (const symbol of symbols) {
-      const mine = localPositions.get(`${venue.name}|${symbol}`) ?? ZERO;
-      const theirs = fx(venue.position(symbol));
-      if (mine === theirs) continue;
-      out.push({
-        kind: 'position',
-        venue: venue.name,
-        symbol,
-        local: str(mine),
-        atVenue: str(theirs),
-        message: `position ${symbol} on ${venue.name}: local ${str(mine)}, venue ${str(theirs)}`,
-      });
-    }
+  }
+  return out;
+}
+
+/** One venue's positions against the local ones, on every symbol either side holds: a difference where they differ. */
+function positionDifferences(
+  venue: string,
+  localPositions: Map<string, Fixed>,
+  venueSymbols: Iterable<string>,
+  atVenue: (symbol: string) => Fixed,
+  say: (symbol: string, mine: string, theirs: string) => string,
+): Difference[] {
+  const symbols = new Set(
+    [...localPositions.keys()].filter((k) => k.startsWith(`${venue}|`)).map((k) => k.split('|')[1]),
+  );
+  for (const symbol of venueSymbols) symbols.add(symbol);
+  const out: Difference[] = [];
+  for (const symbol of symbols) {
+    const mine = localPositions.get(`${venue}|${symbol}`) ?? ZERO;
+    const theirs = atVenue(symbol);
+    if (mine === theirs) continue;
+    out.push({
+      kind: 'position',
+      venue,
+      symbol,
+      local: str(mine),
+      atVenue: str(theirs),
+      message: say(symbol, str(mine), str(theirs)),
+    });
   }
   return out;
 }
@@ -171,24 +193,17 @@ export function reconcileLive(
         message: `live order ${o.orderId} (${o.side} ${o.qty} ${o.symbol} at ${o.price}) is resting at ${venue} but closed in the live journal`,
       });
     }
-    if (!state.positions) continue;
-    const symbols = new Set(
-      [...localPositions.keys()].filter((k) => k.startsWith(`${venue}|`)).map((k) => k.split('|')[1]),
-    );
-    for (const symbol of state.positions.keys()) symbols.add(symbol);
-    for (const symbol of symbols) {
-      const mine = localPositions.get(`${venue}|${symbol}`) ?? ZERO;
-      const theirs = fx(state.positions.get(symbol) ?? '0');
-      if (mine === theirs) continue;
-      out.push({
-        kind: 'position',
+    const positions = state.positions;
+    if (!positions) continue;
+    out.push(
+      ...positionDifferences(
         venue,
-        symbol,
-        local: str(mine),
-        atVenue: str(theirs),
-        message: `live position ${symbol} on ${venue}: live ledger ${str(mine)}, venue ${str(theirs)}`,
-      });
-    }
+        localPositions,
+        positions.keys(),
+        (symbol) => fx(positions.get(symbol) ?? '0'),
+        (symbol, mine, theirs) => `live position ${symbol} on ${venue}: live ledger ${mine}, venue ${theirs}`,
+      ),
+    );
   }
   return out;
 }
